@@ -1,0 +1,70 @@
+// The plain catalog model: what the rest of SafeDeploy reasons about. The versioned YAML spec
+// (safedeploy/v1, see schema.ts) is mapped into this shape by the loader; nothing downstream
+// imports the spec types.
+
+export type OnNoData = 'deny' | 'hold';
+
+export interface EventsSli {
+  /** PromQL with a `{{.window}}` placeholder, e.g. sum(rate(x{code=~"5.."}[{{.window}}])) */
+  errorQuery: string;
+  totalQuery: string;
+}
+
+export interface Slo {
+  name: string;
+  /** Percent, 0 < objective < 100. */
+  objective: number;
+  /** Prometheus duration of the rolling SLO window, e.g. "30d". */
+  window: string;
+  sli: { events: EventsSli };
+}
+
+export interface RolloutRef {
+  name: string;
+  namespace: string;
+}
+
+export type RepoRef =
+  | { provider: 'github'; owner: string; name: string; baseBranch: string; baseUrl?: string }
+  | { provider: 'git'; url: string; baseBranch: string };
+
+export interface Rollback {
+  strategy: 'gitops';
+  repo: RepoRef;
+  /** Path of the manifest holding the Rollout, relative to the repository root. */
+  manifest: string;
+}
+
+export interface Governance {
+  /** Prometheus duration, e.g. "24h". */
+  freezeDuration: string;
+  /** Fraction of the error budget that must remain to allow promotion. */
+  safetyMargin: number;
+  onNoData: OnNoData;
+}
+
+export interface Service {
+  name: string;
+  owner?: { team: string; contact?: string };
+  approvers: string[];
+  slos: Slo[];
+  deployment?: { strategy: string; rollout?: RolloutRef };
+  rollback?: Rollback;
+  governance: Governance;
+  /** Where the service was declared, for error messages. */
+  source: { file: string; document: number };
+}
+
+export const DEFAULT_GOVERNANCE: Governance = { freezeDuration: '24h', safetyMargin: 0.1, onNoData: 'deny' };
+
+/** A structural policy violation: makes the gate deny, but is not a schema error. */
+export interface PolicyViolation {
+  service: string;
+  code: 'missing-owner' | 'missing-slos' | 'missing-approvers' | 'missing-rollback' | 'not-canary';
+  message: string;
+}
+
+export interface Catalog {
+  services: Service[];
+  violations: PolicyViolation[];
+}

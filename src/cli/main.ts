@@ -1,0 +1,30 @@
+// `safedeploy` command line. Each noun registers its commands from its own module; exit codes are
+// documented in README.md ("Exit codes").
+import { Command, CommanderError } from 'commander';
+import { CliError, EXIT } from './errors';
+
+export function buildProgram(): Command {
+  const program = new Command('safedeploy')
+    .description('SLO-driven reliability control plane: budgets, burn rates, incidents and GitOps proposals')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors were already printed by commander.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof CliError) {
+      process.stderr.write(`safedeploy: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}
