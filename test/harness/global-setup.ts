@@ -1,0 +1,2 @@
+// Placeholder until the Temporal dev server harness lands.
+export default function globalSetup(): void {}
