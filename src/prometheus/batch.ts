@@ -1,0 +1,84 @@
+// Batched instant queries: many PromQL expressions answered by one HTTP request. Each expression is
+// aggregated to one series with sum() and tagged with its index by label_replace, and the tagged
+// vectors are joined with `or` (their label sets differ, so `or` keeps them all). If Prometheus
+// rejects the batch, each expression is asked alone, so one bad query cannot blind the whole fleet.
+import type { PrometheusClient } from './client';
+import { PromQLError } from './errors';
+
+export interface NamedQuery {
+  id: string;
+  expr: string;
+}
+
+export interface QueryFailure {
+  id: string;
+  expr: string;
+  message: string;
+}
+
+export interface BatchResult {
+  /** null: the series is absent, NaN or ±Inf. */
+  values: Map<string, number | null>;
+  failures: QueryFailure[];
+}
+
+export interface BatchOptions {
+  /** Most expressions in one request (bounds query size). Default: all of them. */
+  maxPerRequest?: number;
+  /** Ask one expression per request, the unbatched baseline used by benchmarks. */
+  unbatched?: boolean;
+}
+
+const TAG = 'safedeploy_query';
+
+export async function queryBatch(
+  client: PrometheusClient,
+  queries: NamedQuery[],
+  at: Date,
+  options: BatchOptions = {},
+): Promise<BatchResult> {
+  const result: BatchResult = { values: new Map(), failures: [] };
+  if (options.unbatched) {
+    await queryEachAlone(client, queries, at, result);
+    return result;
+  }
+  for (const chunk of chunks(queries, options.maxPerRequest ?? Math.max(1, queries.length))) {
+    try {
+      const samples = await client.query(batchExpression(chunk), at);
+      const byIndex = new Map(samples.map((s) => [s.labels[TAG], s.value]));
+      chunk.forEach((q, i) => result.values.set(q.id, byIndex.get(String(i)) ?? null));
+    } catch (err) {
+      if (!(err instanceof PromQLError)) throw err;
+      await queryEachAlone(client, chunk, at, result);
+    }
+  }
+  return result;
+}
+
+export function batchExpression(queries: NamedQuery[]): string {
+  return queries.map((q, i) => `label_replace(sum(${q.expr}), "${TAG}", "${i}", "", "")`).join(' or ');
+}
+
+async function queryEachAlone(
+  client: PrometheusClient,
+  queries: NamedQuery[],
+  at: Date,
+  result: BatchResult,
+): Promise<void> {
+  for (const q of queries) {
+    try {
+      const samples = await client.query(`sum(${q.expr})`, at);
+      result.values.set(q.id, samples[0]?.value ?? null);
+    } catch (err) {
+      if (!(err instanceof PromQLError)) throw err;
+      result.values.set(q.id, null);
+      result.failures.push({ id: q.id, expr: q.expr, message: `${err.errorType}: ${err.prometheusMessage}` });
+    }
+  }
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,99 @@
+// Property tests for the SLO math: invariants that must hold for every measurement, not just the
+// table cases.
+import fc from 'fast-check';
+import type { Slo } from '../../../src/catalog/model';
+import { assessSlo, type SloMeasurement } from '../../../src/slo/assess';
+import { severityRank } from '../../../src/slo/severity';
+import { ALERT_WINDOWS } from '../../../src/slo/windows';
+
+const WINDOWS = [...ALERT_WINDOWS, '30d'];
+const objective = fc.constantFrom(90, 99, 99.5, 99.9, 99.95, 99.99);
+const ratio = fc.double({ min: 0, max: 1, noNaN: true });
+const maybeRatio = fc.option(ratio, { nil: null });
+const ratios = fc.tuple(...WINDOWS.map(() => maybeRatio));
+
+const slo = (o: number): Slo => ({
+  name: 's',
+  objective: o,
+  window: '30d',
+  sli: { events: { errorQuery: '{{.window}}', totalQuery: '{{.window}}' } },
+});
+
+function measurement(values: (number | null)[], total: number | null = 100): SloMeasurement {
+  const m: SloMeasurement = { errors: {}, totals: {} };
+  WINDOWS.forEach((w, i) => {
+    const v = values[i] ?? null;
+    m.errors[w] = v === null ? null : v * 100;
+    m.totals[w] = total;
+  });
+  return m;
+}
+
+describe('SLO math properties', () => {
+  it('without a total over the SLO window the severity is always no-data', () => {
+    fc.assert(
+      fc.property(objective, ratios, (o, values) => {
+        const m = measurement(values);
+        m.totals['30d'] = null;
+        expect(assessSlo(slo(o), m).severity).toBe('no-data');
+      }),
+    );
+  });
+
+  it('a spent budget is exhausted whatever the burn rates (exhausted takes precedence)', () => {
+    fc.assert(
+      fc.property(objective, ratios, (o, values) => {
+        const budget = 1 - o / 100;
+        values[WINDOWS.length - 1] = Math.min(1, budget * 1.01);
+        expect(assessSlo(slo(o), measurement(values)).severity).toBe('exhausted');
+      }),
+    );
+  });
+
+  it('more errors in every window never make the severity better', () => {
+    fc.assert(
+      fc.property(objective, fc.tuple(...WINDOWS.map(() => ratio)), fc.double({ min: 1, max: 50, noNaN: true }), (o, values, k) => {
+        const before = assessSlo(slo(o), measurement(values)).severity;
+        const after = assessSlo(slo(o), measurement(values.map((v) => Math.min(1, v * k)))).severity;
+        expect(severityRank(after)).toBeGreaterThanOrEqual(severityRank(before));
+      }),
+    );
+  });
+
+  it('a window without data reports null and never 0 (null is never treated as zero)', () => {
+    fc.assert(
+      fc.property(objective, ratios, (o, values) => {
+        const a = assessSlo(slo(o), measurement(values));
+        WINDOWS.forEach((w, i) => {
+          if (values[i] === null) expect(a.errorRatios[w]).toBeNull();
+          else expect(a.errorRatios[w]).not.toBeNull();
+        });
+        ALERT_WINDOWS.forEach((w, i) => expect(a.burnRates[w] === null).toBe(values[i] === null));
+      }),
+    );
+  });
+
+  it('replacing missing windows with zero errors never changes a burning verdict into a different burning one', () => {
+    // Missing data can hide a burn (fail-safe is the gate's no-data rule) but can never invent one.
+    fc.assert(
+      fc.property(objective, ratios, (o, values) => {
+        const withNulls = assessSlo(slo(o), measurement(values)).severity;
+        const withZeros = assessSlo(slo(o), measurement(values.map((v) => v ?? 0))).severity;
+        if (withNulls === 'fast-burn' || withNulls === 'slow-burn') {
+          expect(severityRank(withZeros)).toBeGreaterThanOrEqual(severityRank(withNulls));
+        }
+      }),
+    );
+  });
+
+  it('zero traffic in a window means zero burn, not no data', () => {
+    fc.assert(
+      fc.property(objective, (o) => {
+        const a = assessSlo(slo(o), measurement(WINDOWS.map(() => 0), 0));
+        expect(a.severity).toBe('normal');
+        expect(a.burnRates['5m']).toBe(0);
+        expect(a.errorBudget.remaining).toBe(1);
+      }),
+    );
+  });
+});
