@@ -60,7 +60,14 @@ export const DEFAULT_GOVERNANCE: Governance = { freezeDuration: '24h', safetyMar
 /** A structural policy violation: makes the gate deny, but is not a schema error. */
 export interface PolicyViolation {
   service: string;
-  code: 'missing-owner' | 'missing-slos' | 'missing-approvers' | 'missing-rollback' | 'not-canary';
+  code:
+    | 'missing-owner'
+    | 'missing-slos'
+    | 'missing-approvers'
+    | 'missing-rollback'
+    | 'not-canary'
+    /** A canary without its Argo Rollouts Rollout: promotion could not be blocked or resumed. */
+    | 'missing-rollout';
   message: string;
 }
 

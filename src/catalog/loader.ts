@@ -1,0 +1,91 @@
+// Reads a catalog directory: every *.yaml / *.yml file (sorted, not recursive), every document in it.
+// All issues across all files are collected before failing, and nothing is ever written.
+import type { Dirent } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CatalogError, type CatalogIssue } from './errors';
+import type { Catalog, Service } from './model';
+import { parseCatalogText, type ParsedFile } from './parse';
+import { checkStructuralPolicy } from './policy';
+
+const CATALOG_FILE = /\.ya?ml$/;
+
+export async function loadCatalog(dir: string): Promise<Catalog> {
+  const files = await listCatalogFiles(dir);
+  const parsed = await Promise.all(files.map((file) => loadCatalogFile(dir, file)));
+  return buildCatalog(parsed, dir);
+}
+
+/** Catalog file names in `dir`, sorted so services, issues and duplicates are reported deterministically. */
+export async function listCatalogFiles(dir: string): Promise<string[]> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    throw new CatalogError([{ reason: directoryProblem(dir, error) }]);
+  }
+  // Symbolic links count: a Kubernetes ConfigMap volume presents its files as links into ..data/.
+  const files = entries
+    .filter((e) => (e.isFile() || e.isSymbolicLink()) && !e.name.startsWith('.') && CATALOG_FILE.test(e.name))
+    .map((e) => e.name)
+    .sort();
+  if (files.length === 0)
+    throw new CatalogError([{ reason: `no *.yaml or *.yml files in catalog directory ${dir}` }]);
+  return files;
+}
+
+export async function loadCatalogFile(dir: string, file: string): Promise<ParsedFile> {
+  try {
+    return parseCatalogText(await readFile(join(dir, file), 'utf8'), file);
+  } catch (error) {
+    return { file, services: [], issues: [{ file, reason: `cannot read: ${messageOf(error)}` }] };
+  }
+}
+
+/** Joins parsed files into a catalog, or throws every issue at once. */
+export function buildCatalog(files: readonly ParsedFile[], dir: string): Catalog {
+  const services = files.flatMap((f) => f.services);
+  const issues = [...files.flatMap((f) => f.issues), ...duplicateNameIssues(services)];
+  if (issues.length === 0 && services.length === 0) {
+    issues.push({ reason: `catalog directory ${dir} holds no Service documents` });
+  }
+  if (issues.length > 0) throw new CatalogError(sortIssues(issues));
+  return { services, violations: checkStructuralPolicy(services) };
+}
+
+function duplicateNameIssues(services: readonly Service[]): CatalogIssue[] {
+  const firstSeen = new Map<string, Service>();
+  const issues: CatalogIssue[] = [];
+  for (const service of services) {
+    const first = firstSeen.get(service.name);
+    if (!first) {
+      firstSeen.set(service.name, service);
+      continue;
+    }
+    issues.push({
+      ...service.source,
+      path: 'metadata.name',
+      reason: `duplicate service name "${service.name}", already declared in ${first.source.file} (document ${first.source.document})`,
+    });
+  }
+  return issues;
+}
+
+/** Stable: by file, then document; directory-level issues first. */
+function sortIssues(issues: CatalogIssue[]): CatalogIssue[] {
+  const key = (i: CatalogIssue) => i.file ?? '';
+  return issues.sort((a, b) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : (a.document ?? 0) - (b.document ?? 0),
+  );
+}
+
+function directoryProblem(dir: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return `catalog directory ${dir} does not exist`;
+  if (code === 'ENOTDIR') return `catalog path ${dir} is not a directory`;
+  return `cannot read catalog directory ${dir}: ${messageOf(error)}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,57 @@
+// Text → validated services, with no I/O: one YAML file may hold several Service documents. Every
+// problem becomes an issue (nothing throws), so the loader can report a whole catalog in one pass.
+import { parseAllDocuments, type YAMLError } from 'yaml';
+import type { CatalogIssue } from './errors';
+import { toService } from './mapping';
+import type { Service } from './model';
+import { documentHeaderSchema, serviceDocumentSchema } from './schema';
+import { phraseIssue, toCatalogIssues } from './spec-issues';
+
+export interface ParsedFile {
+  /** Relative to the catalog directory. */
+  file: string;
+  services: Service[];
+  issues: CatalogIssue[];
+}
+
+type Where = { file: string; document: number };
+type DocumentResult = { service: Service } | { issues: CatalogIssue[] } | { empty: true };
+
+export function parseCatalogText(text: string, file: string): ParsedFile {
+  const parsed: ParsedFile = { file, services: [], issues: [] };
+  parseAllDocuments(text, { prettyErrors: true }).forEach((document, index) => {
+    // Only a document's first syntax error: the ones after it are mostly its echoes.
+    const where = { file, document: index + 1 };
+    const result =
+      document.errors.length > 0
+        ? { issues: [syntaxIssue(document.errors[0] as YAMLError, where)] }
+        : validateDocument(() => document.toJS() as unknown, where);
+    if ('service' in result) parsed.services.push(result.service);
+    if ('issues' in result) parsed.issues.push(...result.issues);
+  });
+  return parsed;
+}
+
+/** Validates one document's data; `read` may throw (an unresolved alias, say), which is an issue too. */
+export function validateDocument(read: () => unknown, where: Where): DocumentResult {
+  let value: unknown;
+  try {
+    value = read();
+  } catch (error) {
+    return { issues: [{ ...where, reason: error instanceof Error ? error.message : String(error) }] };
+  }
+  if (value === null || value === undefined) return { empty: true };
+  const header = documentHeaderSchema.safeParse(value, { error: phraseIssue });
+  if (!header.success) return { issues: toCatalogIssues(header.error.issues, documentHeaderSchema, where) };
+  const result = serviceDocumentSchema.safeParse(value, { error: phraseIssue });
+  if (!result.success) return { issues: toCatalogIssues(result.error.issues, serviceDocumentSchema, where) };
+  return { service: toService(result.data, where) };
+}
+
+/** yaml's pretty message repeats the position and quotes the source; keep the reason, position apart. */
+function syntaxIssue(error: YAMLError, where: Where): CatalogIssue {
+  const firstLine = error.message.split('\n')[0] ?? error.message;
+  const reason = firstLine.replace(/ at line \d+, column \d+:?$/, '');
+  const position = error.linePos?.[0];
+  return position ? { ...where, line: position.line, column: position.col, reason } : { ...where, reason };
+}

@@ -1,0 +1,150 @@
+// The versioned catalog spec (apiVersion safedeploy/v1, kind Service), exactly as DESIGN.md shows it.
+// Every object is strict: an unknown field is an error, because a typo (`objectve`) must never silently
+// drop a setting. The schema checks form only; what a service lacks (owner, SLOs, approvers, rollback,
+// a canary) is the structural policy's business (policy.ts), so those parts are optional here.
+import { z } from 'zod';
+import { isDuration } from '../slo/windows';
+import { DEFAULT_GOVERNANCE } from './model';
+
+export const API_VERSION = 'safedeploy/v1';
+export const KIND = 'Service';
+
+const DNS_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
+/** `{{.window}}`, also written `{{ .window }}`: where each evaluation window is substituted. */
+export const WINDOW_PLACEHOLDER = /\{\{\s*\.window\s*\}\}/;
+
+// abort: an empty string gets one message, not every later check's too.
+const text = z.string().min(1, { error: 'must not be empty', abort: true });
+
+const dnsLabel = z
+  .string()
+  .max(63, { error: 'must be at most 63 characters (a DNS label)' })
+  .regex(DNS_LABEL, {
+    error: 'must be a lowercase DNS label: a-z, 0-9 and "-", starting and ending with a letter or digit',
+  });
+
+const dnsSubdomain = z
+  .string()
+  .max(253, { error: 'must be at most 253 characters' })
+  .regex(DNS_SUBDOMAIN, { error: 'must be a lowercase Kubernetes name: a-z, 0-9, "-" and "."' });
+
+const duration = z
+  .string()
+  .refine(isDuration, { error: 'must be a Prometheus duration such as 30d, 24h or 1h30m' });
+
+const query = text.refine((q) => WINDOW_PLACEHOLDER.test(q), {
+  error: 'must contain {{.window}} where the evaluation window goes, e.g. rate(x[{{.window}}])',
+});
+
+/** Git refuses these in branch names (git check-ref-format); catching them here beats a failed push. */
+function isBranchName(name: string): boolean {
+  return /^[^\s~^:?*[\\]+$/.test(name) && !/^[-/]|\/$|\.\.|\/\/|@\{|\.lock$/.test(name);
+}
+const branch = z.string().refine(isBranchName, { error: 'must be a git branch name such as main' });
+
+/** Relative to the environment repository root, and unable to escape it. */
+function isRepoPath(path: string): boolean {
+  if (path === '' || path.startsWith('/') || path.includes('\\')) return false;
+  return !path.split('/').includes('..');
+}
+const repoPath = z.string().refine(isRepoPath, {
+  error: 'must be a path relative to the repository root, without ".." (e.g. apps/checkout/rollout.yaml)',
+});
+
+const uniqueStrings = (what: string) =>
+  z.array(text).superRefine((items, ctx) => {
+    items.forEach((item, i) => {
+      if (items.indexOf(item) !== i)
+        ctx.addIssue({ code: 'custom', path: [i], message: `duplicate ${what} "${item}"` });
+    });
+  });
+
+export const sloSchema = z.strictObject({
+  name: dnsLabel,
+  objective: z
+    .number()
+    .refine((x) => x > 0 && x < 100, { error: 'must be greater than 0 and less than 100' }),
+  window: duration,
+  sli: z.strictObject({
+    events: z.strictObject({ errorQuery: query, totalQuery: query }),
+  }),
+});
+
+const slosSchema = z.array(sloSchema).superRefine((slos, ctx) => {
+  slos.forEach((slo, i) => {
+    const first = slos.findIndex((other) => other.name === slo.name);
+    if (first !== i) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [i, 'name'],
+        message: `duplicate SLO name "${slo.name}" (see index ${first})`,
+      });
+    }
+  });
+});
+
+export const repoSchema = z.discriminatedUnion('provider', [
+  z.strictObject({
+    provider: z.literal('github'),
+    owner: text,
+    name: text,
+    baseBranch: branch.default('main'),
+    /** GitHub Enterprise API URL, e.g. https://github.example.com/api/v3. */
+    baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  }),
+  z.strictObject({
+    provider: z.literal('git'),
+    /** Any git remote (file://, ssh://, https://, user@host:path), so not checked as a URL. */
+    url: text,
+    baseBranch: branch.default('main'),
+  }),
+]);
+
+export const governanceSchema = z.strictObject({
+  freezeDuration: duration.default(DEFAULT_GOVERNANCE.freezeDuration),
+  safetyMargin: z
+    .number()
+    .refine((x) => x >= 0 && x <= 1, { error: 'must be between 0 and 1 (a fraction of the error budget)' })
+    .default(DEFAULT_GOVERNANCE.safetyMargin),
+  onNoData: z.enum(['deny', 'hold']).default(DEFAULT_GOVERNANCE.onNoData),
+});
+
+export const serviceSpecSchema = z.strictObject({
+  owner: z.strictObject({ team: text, contact: text.optional() }).optional(),
+  approvers: uniqueStrings('approver').default([]),
+  slos: slosSchema.default([]),
+  deployment: z
+    .strictObject({
+      strategy: z.enum(['canary', 'blueGreen', 'rolling', 'recreate']),
+      rollout: z.strictObject({ name: dnsSubdomain, namespace: dnsLabel }).optional(),
+    })
+    .optional(),
+  rollback: z
+    .strictObject({
+      strategy: z.literal('gitops'),
+      repo: repoSchema,
+      manifest: repoPath,
+    })
+    .optional(),
+  // prefault({}) parses an absent block as {} so each field gets its own default.
+  governance: governanceSchema.prefault({}),
+});
+
+/** Checked first, so a foreign document (a Kubernetes manifest, say) gets one clear error, not twenty. */
+export const documentHeaderSchema = z.object(
+  { apiVersion: z.literal(API_VERSION), kind: z.literal(KIND) },
+  { error: `must be a ${API_VERSION} ${KIND} mapping` },
+);
+
+export const serviceDocumentSchema = z.strictObject({
+  apiVersion: z.literal(API_VERSION),
+  kind: z.literal(KIND),
+  metadata: z.strictObject({ name: dnsLabel }),
+  spec: serviceSpecSchema,
+});
+
+export type ServiceDocument = z.output<typeof serviceDocumentSchema>;
+export type ServiceSpec = ServiceDocument['spec'];
+export type SloSpec = z.output<typeof sloSchema>;
+export type RepoSpec = z.output<typeof repoSchema>;
