@@ -1,6 +1,8 @@
 // `safedeploy` command line. Each noun registers its commands from its own module; exit codes are
 // documented in README.md ("Exit codes").
 import { Command, CommanderError } from 'commander';
+import { registerCatalogCommands } from './commands/catalog';
+import { registerEvaluateCommand } from './commands/evaluate';
 import { CliError, EXIT } from './errors';
 
 export function buildProgram(): Command {
@@ -8,6 +10,8 @@ export function buildProgram(): Command {
     .description('SLO-driven reliability control plane: budgets, burn rates, incidents and GitOps proposals')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
+  registerCatalogCommands(program);
+  registerEvaluateCommand(program);
   return program;
 }
 

@@ -1,0 +1,87 @@
+// Benchmark: `evaluate` for 10, 100 and 1000 SLOs against a real Prometheus holding synthetic
+// backfilled histories, batched (one request per window) against one request per query.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_GOVERNANCE, type Catalog, type Service } from '../src/catalog/model';
+import { evaluateFleet } from '../src/evaluation/evaluate-fleet';
+import { PrometheusClient } from '../src/prometheus/client';
+import { startPrometheus } from '../src/tools/prometheus-server';
+import { HOUR, DAY, renderOpenMetrics, type TrafficProfile } from '../test/support/history';
+
+const SIZES = [10, 100, 1000];
+const END = 1_767_225_600;
+const REPEATS = 3;
+
+export interface EvaluateBenchRow {
+  slos: number;
+  mode: 'batched' | 'per-query';
+  requests: number;
+  medianMs: number;
+}
+
+function syntheticService(i: number): Service {
+  const name = `svc-${String(i).padStart(4, '0')}`;
+  return {
+    name,
+    approvers: ['alice'],
+    slos: [
+      {
+        name: 'availability',
+        objective: 99.9,
+        window: '30d',
+        sli: {
+          events: {
+            errorQuery: `sum(rate(http_requests_total{service="${name}",code=~"5.."}[{{.window}}]))`,
+            totalQuery: `sum(rate(http_requests_total{service="${name}"}[{{.window}}]))`,
+          },
+        },
+      },
+    ],
+    governance: DEFAULT_GOVERNANCE,
+    source: { file: 'synthetic', document: i },
+  };
+}
+
+function profiles(n: number): TrafficProfile[] {
+  return Array.from({ length: n }, (_, i) => ({
+    service: syntheticService(i).name,
+    rps: 5 + (i % 7),
+    errorFraction: 0.0001 * (1 + (i % 5)),
+    segments: i % 10 === 0 ? [{ from: HOUR, to: 0, errorFraction: 0.02 }] : [],
+  }));
+}
+
+async function timeEvaluation(catalog: Catalog, url: string, unbatched: boolean): Promise<{ requests: number; ms: number }> {
+  const client = new PrometheusClient({ url, timeoutMs: 120_000 });
+  const started = process.hrtime.bigint();
+  await evaluateFleet(catalog, client, new Date(END * 1000), { unbatched });
+  return { requests: client.requestCount, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+
+export async function benchEvaluate(log: (line: string) => void): Promise<EvaluateBenchRow[]> {
+  const largest = Math.max(...SIZES);
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'safedeploy-bench-'));
+  log(`backfilling ${largest} services (3.5 days, 2 series each) ...`);
+  const backfill = renderOpenMetrics(profiles(largest), { end: END, length: 3.5 * DAY, recentStep: 60, recentSpan: 7 * HOUR, oldStep: 1800 });
+  const prometheus = await startPrometheus({ dataDir, backfill, log });
+  const rows: EvaluateBenchRow[] = [];
+  try {
+    for (const n of SIZES) {
+      const catalog: Catalog = { services: Array.from({ length: n }, (_, i) => syntheticService(i)), violations: [] };
+      for (const mode of ['batched', 'per-query'] as const) {
+        const runs: { requests: number; ms: number }[] = [];
+        const repeats = mode === 'per-query' && n >= 1000 ? 1 : REPEATS;
+        for (let r = 0; r < repeats; r++) runs.push(await timeEvaluation(catalog, prometheus.url, mode === 'per-query'));
+        const ms = runs.map((x) => x.ms).sort((a, b) => a - b);
+        const row = { slos: n, mode, requests: runs[0]!.requests, medianMs: Math.round(ms[Math.floor(ms.length / 2)]!) };
+        log(`  ${n} SLOs ${mode}: ${row.requests} requests, ${row.medianMs} ms (median of ${repeats})`);
+        rows.push(row);
+      }
+    }
+  } finally {
+    await prometheus.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  return rows;
+}

@@ -1,0 +1,66 @@
+// `safedeploy evaluate`: the SLO part of every service's decision, from the catalog and Prometheus
+// alone. Reads only: no Temporal, nothing written.
+import type { Command } from 'commander';
+import { catalogDirDefault, prometheusUrlDefault } from '../../config/env';
+import { evaluateFleet, type FleetEvaluation } from '../../evaluation/evaluate-fleet';
+import { PrometheusClient } from '../../prometheus/client';
+import { PrometheusUnavailableError } from '../../prometheus/errors';
+import { CliError, EXIT } from '../errors';
+import { parseEvaluationTime } from '../time';
+import { renderEvaluationTable } from '../views/evaluation-table';
+import { loadCatalogOrExit } from './catalog';
+
+interface EvaluateOptions {
+  catalog: string;
+  prometheus: string;
+  at?: string;
+  json?: boolean;
+  timeout: string;
+}
+
+export function registerEvaluateCommand(program: Command): void {
+  program
+    .command('evaluate')
+    .description('Measure every SLO in the catalog from Prometheus and print budgets, burn rates and gate verdicts')
+    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault())
+    .option('--prometheus <url>', 'Prometheus base URL (env PROMETHEUS_URL)', prometheusUrlDefault())
+    .option('--at <time>', 'evaluate at this instant: RFC 3339 or unix seconds (default: now)')
+    .option('--timeout <seconds>', 'per-request timeout', '15')
+    .option('--json', 'print the evaluation as JSON')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 evaluated, 1 some SLO queries failed (those SLOs are no-data), 2 bad input, 3 Prometheus unreachable.',
+    )
+    .action(async (opts: EvaluateOptions) => {
+      process.exitCode = await runEvaluate(opts);
+    });
+}
+
+async function runEvaluate(opts: EvaluateOptions): Promise<number> {
+  const at = parseEvaluationTime(opts.at);
+  const timeoutMs = Number(opts.timeout) * 1000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CliError(`invalid --timeout "${opts.timeout}": expected seconds > 0`);
+  const catalog = await loadCatalogOrExit(opts.catalog);
+  const client = new PrometheusClient({ url: opts.prometheus, timeoutMs });
+  let evaluation: FleetEvaluation;
+  try {
+    evaluation = await evaluateFleet(catalog, client, at);
+  } catch (err) {
+    if (err instanceof PrometheusUnavailableError) throw new CliError(err.message, EXIT.unavailable);
+    throw err;
+  }
+  process.stdout.write(opts.json ? `${JSON.stringify(toJson(evaluation), null, 2)}\n` : renderEvaluationTable(evaluation));
+  for (const e of evaluation.queryErrors) {
+    process.stderr.write(`safedeploy: ${e.service}/${e.slo} [${e.window}]: ${e.message} (query: ${e.query})\n`);
+  }
+  return evaluation.queryErrors.length > 0 ? EXIT.failure : EXIT.ok;
+}
+
+/** The documented `evaluate --json` shape; queryErrors only appears when a query failed. */
+function toJson(e: FleetEvaluation): object {
+  return {
+    evaluatedAt: e.evaluatedAt,
+    services: e.services,
+    ...(e.queryErrors.length > 0 ? { queryErrors: e.queryErrors } : {}),
+  };
+}
