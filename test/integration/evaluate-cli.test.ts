@@ -3,6 +3,7 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../src/tools/ports';
 import { startPrometheus } from '../../src/tools/prometheus-server';
 import type { SloAssessment } from '../../src/slo/assess';
 import { ALERT_WINDOWS, durationSeconds } from '../../src/slo/windows';
@@ -169,9 +170,10 @@ describe('safedeploy evaluate refuses bad input', () => {
   });
 
   it('fails with exit 3 when Prometheus is unreachable', async () => {
-    const run = await runCli(['evaluate', '--catalog', catalogDir, '--prometheus', 'http://127.0.0.1:1', '--at', String(END), '--timeout', '2']);
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const run = await runCli(['evaluate', '--catalog', catalogDir, '--prometheus', closed, '--at', String(END), '--timeout', '2']);
     expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(/Prometheus at http:\/\/127\.0\.0\.1:1 is unavailable: ECONNREFUSED/);
+    expect(run.stderr).toContain(`Prometheus at ${closed} is unavailable: ECONNREFUSED after 3 attempts`);
     expect(run.stdout).toBe('');
   });
 });
