@@ -3,6 +3,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerCatalogCommands } from './commands/catalog';
 import { registerEvaluateCommand } from './commands/evaluate';
+import { registerToolsCommands } from './commands/tools';
+import { registerWorkerCommand } from './commands/worker';
 import { CliError, EXIT } from './errors';
 
 export function buildProgram(): Command {
@@ -12,6 +14,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerCatalogCommands(program);
   registerEvaluateCommand(program);
+  registerWorkerCommand(program);
+  registerToolsCommands(program);
   return program;
 }
 

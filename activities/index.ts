@@ -1,0 +1,30 @@
+// SafeDeploy's activities: thin wrappers over src/ that do the I/O the workflows orchestrate.
+// Built by createActivities(deps) so the worker and tests inject real local dependencies.
+import type { Client } from '@temporalio/client';
+import type { ProviderConfig } from '../src/gitops/factory';
+import type { PrometheusClient } from '../src/prometheus/client';
+import { createChangeActivities } from './changes';
+import { createDispatchActivities } from './dispatch';
+import { createMeasureActivities } from './measure';
+import { createRecordActivities } from './record';
+
+export interface ActivityDeps {
+  catalogDir: string;
+  prometheus: PrometheusClient;
+  temporal: Client;
+  dataDir: string;
+  providers: ProviderConfig;
+  /** Credential values to redact from everything written. */
+  secrets: string[];
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createMeasureActivities(deps),
+    ...createDispatchActivities(deps),
+    ...createChangeActivities(deps),
+    ...createRecordActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

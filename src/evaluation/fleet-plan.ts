@@ -1,0 +1,57 @@
+// The fleet evaluation's decision step (pure): compare what it sees now with what it saw last
+// cycle and plan only the signals a change calls for, so histories stay small at fleet scale.
+import { isBurning, type Severity } from '../slo/severity';
+import type { ServiceContext, ServiceObservation } from './observation';
+
+export interface LastSeen {
+  severity: Severity;
+  /** Sorted violation codes joined by commas; '' when none. */
+  violations: string;
+  /** evaluatedAt of the newest evaluation that found the service normal. */
+  lastNormalAt?: string;
+}
+
+export type FleetAction =
+  /** start: signal-with-start (the service is burning); otherwise signal an incident if one runs. */
+  | { kind: 'incident'; service: string; start: boolean; observation: ServiceObservation; lastHealthyAt?: string }
+  | { kind: 'policy'; service: string; start: boolean; observation: ServiceObservation }
+  | { kind: 'freeze'; service: string; exhausted: boolean; at: string; context?: ServiceContext };
+
+export interface FleetPlan {
+  actions: FleetAction[];
+  next: Record<string, LastSeen>;
+}
+
+export function planFleetActions(previous: Record<string, LastSeen>, observations: ServiceObservation[]): FleetPlan {
+  const actions: FleetAction[] = [];
+  const next: Record<string, LastSeen> = {};
+  for (const o of observations) {
+    const before = previous[o.service];
+    actions.push(...incidentActions(before, o), ...policyActions(before, o), ...freezeActions(before, o));
+    const lastNormalAt = o.severity === 'normal' ? o.evaluatedAt : before?.lastNormalAt;
+    next[o.service] = { severity: o.severity, violations: o.violations.join(','), ...(lastNormalAt ? { lastNormalAt } : {}) };
+  }
+  return { actions, next };
+}
+
+function incidentActions(before: LastSeen | undefined, o: ServiceObservation): FleetAction[] {
+  if (before?.severity === o.severity) return [];
+  if (isBurning(o.severity)) {
+    return [{ kind: 'incident', service: o.service, start: true, observation: o, ...(before?.lastNormalAt ? { lastHealthyAt: before.lastNormalAt } : {}) }];
+  }
+  // Recovery (or a switch to no-data) matters only to an incident that may be running.
+  return before && isBurning(before.severity) ? [{ kind: 'incident', service: o.service, start: false, observation: o }] : [];
+}
+
+function policyActions(before: LastSeen | undefined, o: ServiceObservation): FleetAction[] {
+  const now = o.violations.join(',');
+  if ((before?.violations ?? '') === now) return [];
+  return [{ kind: 'policy', service: o.service, start: now !== '', observation: o }];
+}
+
+function freezeActions(before: LastSeen | undefined, o: ServiceObservation): FleetAction[] {
+  const was = before?.severity === 'exhausted';
+  const is = o.severity === 'exhausted';
+  if (was === is) return [];
+  return [{ kind: 'freeze', service: o.service, exhausted: is, at: o.evaluatedAt, ...(o.detail ? { context: o.detail.context } : {}) }];
+}

@@ -1,0 +1,74 @@
+// What one fleet evaluation saw of one service, in the compact form that crosses workflow
+// boundaries (activity results, signals). Healthy services carry no detail, so a large healthy
+// fleet keeps workflow histories small.
+import type { Governance, PolicyViolation, Rollback, RolloutRef, Service } from '../catalog/model';
+import type { GateReason, Verdict } from '../policy/gate';
+import type { Severity } from '../slo/severity';
+import type { AlertWindow } from '../slo/windows';
+import type { ServiceAssessment } from './assess-service';
+
+export interface SloDigest {
+  name: string;
+  objective: number;
+  window: string;
+  severity: Severity;
+  remaining: number | null;
+  burnRates: Record<AlertWindow, number | null>;
+}
+
+/** What an incident or freeze needs to act on a service: who approves, where its rollout lives. */
+export interface ServiceContext {
+  approvers: string[];
+  governance: Governance;
+  rollback?: Rollback;
+  rollout?: RolloutRef;
+  owner?: { team: string; contact?: string };
+}
+
+export interface ServiceObservation {
+  service: string;
+  evaluatedAt: string;
+  severity: Severity;
+  verdict: Verdict;
+  violations: PolicyViolation['code'][];
+  /** Present unless the service is normal with no violations. */
+  detail?: { reasons: GateReason[]; slos: SloDigest[]; violations: PolicyViolation[]; context: ServiceContext };
+}
+
+export function contextOf(service: Service): ServiceContext {
+  return {
+    approvers: service.approvers,
+    governance: service.governance,
+    ...(service.rollback ? { rollback: service.rollback } : {}),
+    ...(service.deployment?.rollout ? { rollout: service.deployment.rollout } : {}),
+    ...(service.owner ? { owner: service.owner } : {}),
+  };
+}
+
+export function observe(service: Service, assessment: ServiceAssessment, violations: PolicyViolation[], evaluatedAt: string): ServiceObservation {
+  const own = violations.filter((v) => v.service === service.name);
+  const observation: ServiceObservation = {
+    service: service.name,
+    evaluatedAt,
+    severity: assessment.severity,
+    verdict: assessment.gate.verdict,
+    violations: own.map((v) => v.code).sort(),
+  };
+  if (assessment.severity === 'normal' && own.length === 0) return observation;
+  return {
+    ...observation,
+    detail: {
+      reasons: assessment.gate.reasons,
+      slos: assessment.slos.map((s) => ({
+        name: s.name,
+        objective: s.objective,
+        window: s.window,
+        severity: s.severity,
+        remaining: s.errorBudget.remaining,
+        burnRates: s.burnRates,
+      })),
+      violations: own,
+      context: contextOf(service),
+    },
+  };
+}

@@ -1,0 +1,3 @@
+/** The audit log's streams (DESIGN.md "Evidence and audit"): one append-only, hash-chained file each. */
+export const AUDIT_STREAMS = ['evaluations', 'incidents', 'proposals', 'approvals', 'governance'] as const;
+export type AuditStream = (typeof AUDIT_STREAMS)[number];

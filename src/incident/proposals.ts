@@ -1,0 +1,88 @@
+// Proposals are inert until an authorised approver approves them. These pure rules decide whether a
+// human action on a proposal is accepted; the incident workflow records every decision either way.
+import type { ProposalType } from '../gitops/proposal-types';
+
+export type ProposalState =
+  /** Waiting for an approver. */
+  | 'pending'
+  /** Approved; the change is being opened. */
+  | 'approved'
+  /** The pull request (or branch) is open. */
+  | 'opened'
+  | 'merged'
+  /** Closed without merging on the provider. */
+  | 'closed'
+  | 'rejected'
+  | 'expired'
+  /** Opening the change failed terminally (bad manifest, repository refused). */
+  | 'failed'
+  /** Nothing to change: e.g. the manifest already matches the target. */
+  | 'skipped';
+
+export interface ChangeRef {
+  branch: string;
+  url: string;
+  number?: number;
+  headSha: string;
+  mergeCommit?: string;
+}
+
+export interface HumanDecision {
+  requestId: string;
+  action: 'approve' | 'reject';
+  by: string;
+  reason: string;
+  at: string;
+  accepted: boolean;
+  /** Why it was refused, when it was. */
+  refusal?: string;
+}
+
+export interface Proposal {
+  id: string;
+  type: ProposalType;
+  incidentId: string;
+  service: string;
+  state: ProposalState;
+  createdAt: string;
+  expiresAt: string;
+  /** Why SafeDeploy proposes it. */
+  rationale: string;
+  /** For rollbacks: the manifest revision to restore. */
+  target?: { sha: string; date: string };
+  change?: ChangeRef;
+  decisions: HumanDecision[];
+  /** A terminal error from the actuator, for the operator. */
+  error?: string;
+}
+
+export function proposalId(incidentId: string, type: ProposalType): string {
+  return `${incidentId}/${type}`;
+}
+
+export interface ActionRequest {
+  requestId: string;
+  by: string;
+  reason: string;
+}
+
+/** Why an approval or rejection is refused, or null when it may proceed. */
+export function refusalFor(
+  proposal: Proposal | undefined,
+  proposalRef: string,
+  request: ActionRequest,
+  approvers: readonly string[],
+  now: string,
+): string | null {
+  if (!proposal) return `no proposal ${proposalRef} on this incident`;
+  if (!approvers.includes(request.by)) return `${request.by} is not an approver of ${proposal.service}`;
+  if (request.reason.trim() === '') return 'a reason is required';
+  if (proposal.state !== 'pending') return `proposal ${proposal.id} is ${proposal.state}, not pending`;
+  if (now >= proposal.expiresAt) return `proposal ${proposal.id} expired at ${proposal.expiresAt}`;
+  return null;
+}
+
+/** At most one open proposal per incident and type (DESIGN.md "Proposals"). */
+export function hasLiveProposal(proposals: readonly Proposal[], type: ProposalType): boolean {
+  return proposals.some((p) => p.type === type && ['pending', 'approved', 'opened', 'merged'].includes(p.state));
+}

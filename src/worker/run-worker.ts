@@ -1,0 +1,48 @@
+// The SafeDeploy worker: registers workflows and activities on the task queue, starts the fleet
+// evaluation idempotently, and shuts down gracefully on SIGTERM/SIGINT (the SDK's runtime handles them).
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { githubAuthFromEnv, secretsOf } from '../config/github';
+import { PrometheusClient } from '../prometheus/client';
+import { connectClient, tlsConfig, type TemporalOptions } from '../temporal/connection';
+import { TASK_QUEUE, type IncidentTimings } from '../../workflows/messages';
+import { ensureFleetEvaluation } from './fleet-evaluation';
+import path from 'node:path';
+
+export interface WorkerConfig {
+  temporal: TemporalOptions;
+  catalogDir: string;
+  prometheusUrl: string;
+  dataDir: string;
+  intervalMs: number;
+  timings: IncidentTimings;
+  /** Start the fleet evaluation workflow if it is not running. */
+  startEvaluation: boolean;
+  /** A prebuilt workflow bundle (containers, tests); otherwise the workflows are bundled at start. */
+  workflowBundlePath?: string;
+  log: (line: string) => void;
+}
+
+export async function createSafeDeployWorker(config: WorkerConfig): Promise<Worker> {
+  const github = githubAuthFromEnv();
+  const secrets = [...secretsOf(github), ...(config.temporal.apiKey ? [config.temporal.apiKey] : [])];
+  const client = await connectClient(config.temporal);
+  const connection = await NativeConnection.connect({ address: config.temporal.address, ...tlsConfig(config.temporal) });
+  const activities = createActivities({
+    catalogDir: path.resolve(config.catalogDir),
+    prometheus: new PrometheusClient({ url: config.prometheusUrl }),
+    temporal: client,
+    dataDir: path.resolve(config.dataDir),
+    providers: { gitCacheDir: path.resolve(config.dataDir, 'git-cache'), ...(github ? { github } : {}) },
+    secrets,
+  });
+  const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = config.workflowBundlePath
+    ? { workflowBundle: { codePath: config.workflowBundlePath } }
+    : { workflowsPath: require.resolve('../../workflows') };
+  const worker = await Worker.create({ connection, namespace: config.temporal.namespace, taskQueue: TASK_QUEUE, activities, ...workflows });
+  if (config.startEvaluation) {
+    await ensureFleetEvaluation(client, config.intervalMs, config.timings);
+    config.log(`fleet evaluation running every ${config.intervalMs / 1000}s`);
+  }
+  return worker;
+}

@@ -1,0 +1,33 @@
+// Activity proxies shared by the workflows: explicit timeouts and retry policies per kind of work.
+// Activities are imported as types only; their code runs on the worker, never in the sandbox.
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+
+/** Bad input and terminal provider answers must not be retried. */
+const NON_RETRYABLE = ['GitOpsInputError', 'CatalogError'];
+
+/** Evidence, audit and signalling: quick, retried until they succeed. */
+export const recording = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/** Reading Prometheus and the catalog: bounded retries, the next cycle tries again anyway. */
+export const measuring = proxyActivities<Activities>({
+  startToCloseTimeout: '2m',
+  retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/** Git and GitHub: retried on transient errors; idempotent, so a retry after a crash converges. */
+export const actuating = proxyActivities<Activities>({
+  startToCloseTimeout: '5m',
+  heartbeatTimeout: '15s',
+  retry: { initialInterval: '2s', maximumInterval: '1m', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/** Waiting on a pull request: long-running, heartbeating so a lost worker is noticed quickly. */
+export const watching = proxyActivities<Activities>({
+  startToCloseTimeout: '30d',
+  heartbeatTimeout: '1m',
+  retry: { initialInterval: '5s', maximumInterval: '1m', nonRetryableErrorTypes: NON_RETRYABLE },
+});

@@ -1,0 +1,51 @@
+// The periodic fleet evaluation: measure every SLI (one activity, batched queries), decide what
+// changed (pure), signal-with-start the affected incident and freeze workflows (one activity), then
+// sleep on a durable timer. It remembers what it last saw per service and continues-as-new before
+// its history grows large.
+import { continueAsNew, setCurrentDetails, setHandler, sleep, workflowInfo, ActivityFailure } from '@temporalio/workflow';
+import { planFleetActions } from '../src/evaluation/fleet-plan';
+import { measuring, recording } from './activities';
+import { fleetQuery, type FleetEvaluationInput, type FleetView } from './messages';
+
+/** Continue-as-new after this many cycles even if the server does not suggest it yet. */
+const MAX_CYCLES_PER_RUN = 500;
+
+export async function fleetEvaluationWorkflow(input: FleetEvaluationInput): Promise<never> {
+  const view: FleetView = { cycles: input.cycles ?? 0, services: input.lastSeen ?? {} };
+  setHandler(fleetQuery, () => view);
+  for (let run = 0; ; run++) {
+    await evaluateOnce(view, input);
+    setCurrentDetails(details(view));
+    if (run + 1 >= MAX_CYCLES_PER_RUN || workflowInfo().continueAsNewSuggested) break;
+    await sleep(input.intervalMs, { summary: `next evaluation in ${input.intervalMs / 1000}s` });
+  }
+  return continueAsNew<typeof fleetEvaluationWorkflow>({ ...input, lastSeen: view.services, cycles: view.cycles });
+}
+
+async function evaluateOnce(view: FleetView, input: FleetEvaluationInput): Promise<void> {
+  view.cycles++;
+  try {
+    const snapshot = await measuring.measureFleet.executeWithOptions({ summary: 'measure every SLO from Prometheus' }, []);
+    const plan = planFleetActions(view.services, snapshot.observations);
+    if (plan.actions.length > 0) {
+      await recording.dispatchFleetActions.executeWithOptions(
+        { summary: `signal ${plan.actions.length} incident and freeze workflows` },
+        [{ actions: plan.actions, timings: input.timings }],
+      );
+    }
+    view.services = plan.next;
+    view.lastEvaluatedAt = snapshot.evaluatedAt;
+    delete view.lastError;
+  } catch (err) {
+    // A failed cycle (Prometheus down, catalog invalid) changes nothing; the next one tries again.
+    if (!(err instanceof ActivityFailure)) throw err;
+    view.lastError = err.cause?.message ?? err.message;
+  }
+}
+
+function details(view: FleetView): string {
+  const counts = new Map<string, number>();
+  for (const s of Object.values(view.services)) counts.set(s.severity, (counts.get(s.severity) ?? 0) + 1);
+  const summary = [...counts].map(([severity, n]) => `${n} ${severity}`).join(', ') || 'no services';
+  return `Cycle ${view.cycles}, last evaluated ${view.lastEvaluatedAt ?? 'never'}: ${summary}${view.lastError ? `\n\nLast error: ${view.lastError}` : ''}`;
+}

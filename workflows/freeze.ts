@@ -1,0 +1,89 @@
+// A service's change freeze after its error budget is exhausted: frozen while exhausted, then for
+// freezeDuration after the last exhausted evaluation (a durable timer, extended, never shortened).
+// An approver may lift it early with a reason (break-glass, audited).
+import { condition, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ServiceContext } from '../src/evaluation/observation';
+import type { ActionRequest } from '../src/incident/proposals';
+import { SafeDeployIncidentState } from '../src/temporal/search-attributes';
+import { recording } from './activities';
+import type { AuditRecord } from './incident-record';
+import { exhaustionSignal, freezeQuery, liftFreezeSignal, outcomeQuery, type ActionOutcome, type ExhaustionUpdate, type FreezeInput, type FreezeView } from './messages';
+
+export async function freezeWorkflow(input: FreezeInput): Promise<FreezeView> {
+  const now = () => new Date().toISOString();
+  const view: FreezeView = { service: input.service, state: 'frozen', since: now(), until: null, exhausted: true, refusals: [] };
+  const outcomes = new Map<string, ActionOutcome>();
+  let context: ServiceContext = input.context;
+  let durationMs = input.freezeDurationMs;
+  let audit: AuditRecord[] = [];
+  let seq = 0;
+  const queueAudit = (record: Record<string, unknown>) =>
+    audit.push({ stream: 'governance', eventId: `freeze:${input.service}:${view.since}:${++seq}`, record: { at: now(), service: input.service, ...record } });
+
+  setHandler(exhaustionSignal, (u: ExhaustionUpdate) => {
+    if (view.state !== 'frozen') return;
+    if (u.context) context = u.context;
+    durationMs = u.freezeDurationMs ?? durationMs;
+    view.exhausted = u.exhausted;
+    // Open-ended while exhausted; when exhaustion ends the timer runs from then. Never shortened.
+    if (u.exhausted) view.until = null;
+    else {
+      const end = new Date(Date.parse(u.at) + durationMs).toISOString();
+      view.until = view.until !== null && view.until > end ? view.until : end;
+    }
+    queueAudit({ type: u.exhausted ? 'freeze-extended' : 'freeze-timer-started', until: view.until });
+    publish(view);
+  });
+  setHandler(liftFreezeSignal, (request: ActionRequest) => {
+    if (outcomes.has(request.requestId)) return;
+    const refusal = liftRefusal(view, context, request);
+    if (refusal) {
+      view.refusals.push({ by: request.by, reason: request.reason, at: now(), refusal });
+      queueAudit({ type: 'lift-refused', by: request.by, reason: request.reason, refusal });
+      outcomes.set(request.requestId, { requestId: request.requestId, final: true, accepted: false, message: `refused: ${refusal}` });
+      return;
+    }
+    view.state = 'lifted';
+    view.liftedBy = { by: request.by, reason: request.reason, at: now() };
+    queueAudit({ type: 'freeze-lifted', by: request.by, reason: request.reason });
+    outcomes.set(request.requestId, { requestId: request.requestId, final: true, accepted: true, message: `freeze of ${input.service} lifted` });
+    publish(view);
+  });
+  setHandler(freezeQuery, () => view);
+  setHandler(outcomeQuery, (requestId) => outcomes.get(requestId));
+
+  queueAudit({ type: 'frozen', freezeDurationMs: durationMs });
+  publish(view);
+  while (view.state === 'frozen') {
+    const flushed = audit;
+    audit = [];
+    if (flushed.length > 0) await recording.recordIncidentEvents({ incidentId: `freeze-${input.service}`, evidence: [], audit: flushed });
+    const until = view.until;
+    const remaining = until === null ? 24 * 3_600_000 : Math.max(0, Date.parse(until) - Date.parse(now()));
+    const changed = await condition(() => view.state !== 'frozen' || view.until !== until || audit.length > 0, remaining, {
+      summary: until === null ? 'frozen while the error budget is exhausted' : `frozen until ${until}`,
+    });
+    if (!changed && until !== null && view.state === 'frozen') {
+      view.state = 'expired';
+      queueAudit({ type: 'freeze-expired', until });
+      publish(view);
+    }
+  }
+  if (audit.length > 0) await recording.recordIncidentEvents({ incidentId: `freeze-${input.service}`, evidence: [], audit });
+  return view;
+}
+
+function liftRefusal(view: FreezeView, context: ServiceContext, request: ActionRequest): string | null {
+  if (view.state !== 'frozen') return `the freeze is ${view.state}`;
+  if (!context.approvers.includes(request.by)) return `${request.by} is not an approver of ${view.service}`;
+  if (request.reason.trim() === '') return 'a reason is required to lift a freeze';
+  return null;
+}
+
+function publish(view: FreezeView): void {
+  upsertSearchAttributes([{ key: SafeDeployIncidentState, value: view.state }]);
+  setCurrentDetails(
+    `**${view.service}** freeze: **${view.state}**${view.until ? ` until ${view.until}` : view.state === 'frozen' ? ' while the budget is exhausted' : ''}` +
+      (view.liftedBy ? `\n\nLifted by ${view.liftedBy.by}: ${view.liftedBy.reason}` : ''),
+  );
+}

@@ -1,0 +1,5 @@
+// Every workflow the SafeDeploy worker registers.
+export { incidentWorkflow } from './incident';
+export { postmortemWorkflow } from './postmortem';
+export { freezeWorkflow } from './freeze';
+export { fleetEvaluationWorkflow } from './fleet-evaluation';

@@ -1,0 +1,149 @@
+// Every message SafeDeploy's workflows understand — signals, queries, their payload types and the
+// task queue — in one module imported by the workflows, the worker, the CLI, the HTTP API and tests.
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { ServiceContext, ServiceObservation, SloDigest } from '../src/evaluation/observation';
+import type { IncidentState, Transition } from '../src/incident/lifecycle';
+import type { ActionRequest, Proposal } from '../src/incident/proposals';
+import type { LastSeen } from '../src/evaluation/fleet-plan';
+
+export const TASK_QUEUE = 'safedeploy';
+
+export type IncidentKind = 'slo' | 'policy';
+
+/** Durations in milliseconds, so tests and demos can shorten them. */
+export interface IncidentTimings {
+  /** How long every SLO must stay normal before SafeDeploy resolves the incident. */
+  cooldownMs: number;
+  /** How long a proposal waits for an approver before it expires. */
+  proposalTtlMs: number;
+  /** How often an open pull request is checked for merge. */
+  mergePollMs: number;
+  /** How often a resolved incident without a postmortem is reminded. */
+  postmortemReminderMs: number;
+}
+
+export const DEFAULT_TIMINGS: IncidentTimings = {
+  cooldownMs: 15 * 60_000,
+  proposalTtlMs: 4 * 3_600_000,
+  mergePollMs: 30_000,
+  postmortemReminderMs: 24 * 3_600_000,
+};
+
+export interface IncidentInput {
+  service: string;
+  kind: IncidentKind;
+  timings: IncidentTimings;
+  /** When the service was last seen healthy, to choose the rollback target. */
+  lastHealthyAt?: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  actor: string;
+  kind: 'transition' | 'evaluation' | 'proposal' | 'approval' | 'refusal' | 'change' | 'renewed-burning' | 'reminder' | 'postmortem';
+  message: string;
+}
+
+export interface Postmortem {
+  url: string;
+  actionItems: string[];
+  by: string;
+  at: string;
+}
+
+export interface IncidentView {
+  incidentId: string;
+  service: string;
+  kind: IncidentKind;
+  state: IncidentState;
+  severity: string;
+  detectedAt: string;
+  lastHealthyAt?: string;
+  transitions: Transition[];
+  proposals: Proposal[];
+  timeline: TimelineEntry[];
+  context?: ServiceContext;
+  /** The newest SLO detail seen (healthy observations carry none). */
+  slos?: SloDigest[];
+  latest?: ServiceObservation;
+  postmortem?: Postmortem;
+}
+
+/** The outcome a human action reached, polled by the CLI with the action's requestId. */
+export interface ActionOutcome {
+  requestId: string;
+  /** final: nothing more will happen for this request (e.g. the pull request is open, or it was refused). */
+  final: boolean;
+  accepted: boolean;
+  message: string;
+}
+
+export interface ProposalAction extends ActionRequest {
+  /** A proposal id, or its type when the incident has one of that type. */
+  proposal: string;
+}
+
+export interface PostmortemRequest extends ActionRequest {
+  url: string;
+  actionItems: string[];
+}
+
+// Incident signals: evaluations from the fleet loop, actions from humans (via the CLI).
+export const observeSignal = defineSignal<[ServiceObservation]>('observe');
+export const acknowledgeSignal = defineSignal<[ActionRequest]>('acknowledge');
+export const approveSignal = defineSignal<[ProposalAction]>('approve');
+export const rejectSignal = defineSignal<[ProposalAction]>('reject');
+export const mitigateSignal = defineSignal<[ActionRequest]>('mitigate');
+export const resolveSignal = defineSignal<[ActionRequest]>('resolve');
+export const postmortemSignal = defineSignal<[PostmortemRequest]>('postmortem');
+
+export const incidentQuery = defineQuery<IncidentView>('incident');
+export const outcomeQuery = defineQuery<ActionOutcome | undefined, [string]>('outcome');
+
+// Freeze: a durable timer per service, extended by exhaustion, lifted early only by an approver.
+export interface FreezeInput {
+  service: string;
+  freezeDurationMs: number;
+  context: ServiceContext;
+}
+
+export interface ExhaustionUpdate {
+  exhausted: boolean;
+  at: string;
+  /** From the catalog's governance.freezeDuration; absent when the observation carried no detail. */
+  freezeDurationMs?: number;
+  context?: ServiceContext;
+}
+
+export interface FreezeView {
+  service: string;
+  state: 'frozen' | 'lifted' | 'expired';
+  since: string;
+  /** null while the budget is still exhausted: the timer starts when exhaustion ends. */
+  until: string | null;
+  exhausted: boolean;
+  liftedBy?: { by: string; reason: string; at: string };
+  refusals: { by: string; reason: string; at: string; refusal: string }[];
+}
+
+export const exhaustionSignal = defineSignal<[ExhaustionUpdate]>('exhaustion');
+export const liftFreezeSignal = defineSignal<[ActionRequest]>('liftFreeze');
+export const freezeQuery = defineQuery<FreezeView>('freeze');
+
+// Fleet evaluation.
+export interface FleetEvaluationInput {
+  intervalMs: number;
+  timings: IncidentTimings;
+  /** Carried across continue-as-new. */
+  lastSeen?: Record<string, LastSeen>;
+  cycles?: number;
+}
+
+export interface FleetView {
+  cycles: number;
+  lastEvaluatedAt?: string;
+  services: Record<string, LastSeen>;
+  lastError?: string;
+}
+
+export const fleetQuery = defineQuery<FleetView>('fleet');

@@ -1,0 +1,12 @@
+import { recording } from './activities';
+import type { IncidentRecord } from './incident-record';
+
+/** Hands the queued evidence and audit records to the recording activity (idempotent by eventId). */
+export async function flush(record: IncidentRecord): Promise<void> {
+  if (!record.hasOutbox()) return;
+  const { evidence, audit } = record.drainOutbox();
+  await recording.recordIncidentEvents.executeWithOptions(
+    { summary: `record ${evidence.length} evidence files and ${audit.length} audit entries` },
+    [{ incidentId: record.view.incidentId, evidence, audit }],
+  );
+}

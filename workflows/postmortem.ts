@@ -1,0 +1,73 @@
+// A resolved incident awaiting its postmortem. It runs under its own workflow id, so the service's
+// incident id is free for a new incident meanwhile; it reminds until the postmortem is recorded.
+import { condition, setHandler } from '@temporalio/workflow';
+import type { ActionRequest } from '../src/incident/proposals';
+import { IncidentRecord, SAFEDEPLOY_ACTOR } from './incident-record';
+import { refuse } from './incident-handlers';
+import {
+  acknowledgeSignal,
+  approveSignal,
+  incidentQuery,
+  mitigateSignal,
+  outcomeQuery,
+  postmortemSignal,
+  rejectSignal,
+  resolveSignal,
+  type IncidentTimings,
+  type IncidentView,
+  type PostmortemRequest,
+} from './messages';
+import { flush } from './outbox';
+
+export interface PostmortemInput {
+  view: IncidentView;
+  timings: IncidentTimings;
+}
+
+export async function postmortemWorkflow({ view, timings }: PostmortemInput): Promise<IncidentView> {
+  const record = new IncidentRecord(view, 'postmortem');
+  const once =
+    <A extends ActionRequest>(handle: (request: A) => void) =>
+    (request: A) => {
+      if (!record.outcomes.has(request.requestId)) handle(request);
+    };
+  setHandler(postmortemSignal, once((request: PostmortemRequest) => recordPostmortem(record, request)));
+  for (const [signal, action] of [
+    [acknowledgeSignal, 'acknowledge'],
+    [mitigateSignal, 'mitigate'],
+    [resolveSignal, 'resolve'],
+    [approveSignal, 'approve'],
+    [rejectSignal, 'reject'],
+  ] as const) {
+    setHandler(signal, once((request: ActionRequest) => refuse(record, request, action, `incident is ${record.state}`)));
+  }
+  setHandler(incidentQuery, () => record.view);
+  setHandler(outcomeQuery, (requestId) => record.outcomes.get(requestId));
+  record.publish();
+
+  let reminders = 0;
+  while (record.state !== 'postmortem-complete') {
+    await flush(record);
+    const woke = await condition(() => record.state === 'postmortem-complete' || record.hasOutbox(), timings.postmortemReminderMs, {
+      summary: 'remind the owners to record the postmortem',
+    });
+    if (!woke) {
+      reminders++;
+      record.note('reminder', SAFEDEPLOY_ACTOR, `postmortem still missing (reminder ${reminders})`);
+      record.queueAudit('incidents', { type: 'postmortem-reminder', incidentId: view.incidentId, service: view.service, reminder: reminders });
+    }
+  }
+  await flush(record);
+  return record.view;
+}
+
+function recordPostmortem(record: IncidentRecord, request: PostmortemRequest): void {
+  if (record.state !== 'resolved') return refuse(record, request, 'postmortem', `incident is ${record.state}`);
+  if (!/^https?:\/\/\S+$/.test(request.url)) return refuse(record, request, 'postmortem', `"${request.url}" is not an http(s) link to the postmortem document`);
+  const postmortem = { url: request.url, actionItems: request.actionItems, by: request.by, at: record.now() };
+  record.view.postmortem = postmortem;
+  record.queueEvidence('postmortem.json', { ...postmortem, reason: request.reason });
+  record.note('postmortem', request.by, `postmortem recorded: ${request.url} (${request.actionItems.length} action items)`);
+  record.transition('postmortem-complete', request.by, request.reason || 'postmortem recorded');
+  record.answer(request.requestId, true, `postmortem recorded; ${record.view.incidentId} is postmortem-complete`);
+}

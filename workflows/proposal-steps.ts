@@ -1,0 +1,48 @@
+// Proposal creation and the evidence a change carries, as pure steps of the incident workflow.
+import type { ChangeEvidence } from '../src/gitops/pr-body';
+import type { ProposalType } from '../src/gitops/proposal-types';
+import { proposalId, type HumanDecision, type Proposal } from '../src/incident/proposals';
+import type { IncidentRecord } from './incident-record';
+import type { IncidentKind, IncidentView } from './messages';
+
+/** SLO incidents roll back; policy incidents block promotion. */
+export function primaryProposalType(kind: IncidentKind): ProposalType {
+  return kind === 'policy' ? 'block-promotion' : 'rollback-rollout';
+}
+
+const RATIONALE: Record<ProposalType, (v: IncidentView) => string> = {
+  'rollback-rollout': (v) => `${v.service} is ${v.severity}; restore the images of the last revision seen healthy`,
+  'block-promotion': (v) => `${v.service} violates the catalog policy (${v.latest?.violations.join(', ') ?? 'unknown'}); pause the canary`,
+  'promote-canary': (v) => `${v.service} is healthy again; resume the paused canary`,
+};
+
+export function newProposal(record: IncidentRecord, type: ProposalType, ttlMs: number, target?: Proposal['target']): Proposal {
+  const now = record.now();
+  return {
+    id: proposalId(record.view.incidentId, type),
+    type,
+    incidentId: record.view.incidentId,
+    service: record.view.service,
+    state: 'pending',
+    createdAt: now,
+    expiresAt: new Date(Date.parse(now) + ttlMs).toISOString(),
+    rationale: RATIONALE[type](record.view),
+    ...(target ? { target } : {}),
+    decisions: [],
+  };
+}
+
+/** What the pull request body shows the reviewer. */
+export function proposalBody(view: IncidentView, proposal: Proposal, approval: HumanDecision): ChangeEvidence {
+  const slos = view.slos ?? [];
+  return {
+    incidentId: view.incidentId,
+    service: view.service,
+    proposalType: proposal.type,
+    severity: view.severity,
+    slos: slos.map((s) => ({ name: s.name, objective: s.objective, window: s.window, severity: s.severity, errorBudget: { remaining: s.remaining }, burnRates: s.burnRates })),
+    approval: { approver: approval.by, reason: approval.reason, approvedAt: approval.at },
+    ...(view.latest ? { evaluatedAt: view.latest.evaluatedAt } : {}),
+    ...(proposal.target ? { rollbackTarget: proposal.target } : {}),
+  };
+}
