@@ -1,2 +1,41 @@
-// Placeholder until the Temporal dev server harness lands.
-export default function globalSetup(): void {}
+// Once per jest run: make sure the external tools exist (so per-test Prometheus starts are fast) and start one
+// headless Temporal dev server, with SafeDeploy's search attributes, on a throwaway SQLite database.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensurePrometheus } from '../../src/tools/prometheus-bin';
+import { ensureTemporalCli } from '../../src/tools/temporal-cli';
+import { startTemporalDevServer } from '../../src/tools/temporal-dev-server';
+import { HARNESS_ENV, saveHarnessState } from './env';
+
+const log = (message: string): void => {
+  process.stderr.write(`[test harness] ${message}\n`);
+};
+
+export default async function globalSetup(): Promise<void> {
+  // The tools' own override variables: test workers resolve the same binaries without searching again.
+  process.env.PROMETHEUS_BIN = (await ensurePrometheus({ log })).prometheus;
+  const temporalCli = await ensureTemporalCli({ log });
+  process.env.TEMPORAL_CLI = temporalCli;
+
+  const external = process.env[HARNESS_ENV.temporalAddress];
+  if (external !== undefined && external !== '') {
+    log(`using the Temporal server at ${external} from ${HARNESS_ENV.temporalAddress}`);
+    process.env[HARNESS_ENV.temporalNamespace] ??= 'default';
+    return;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'safedeploy-test-temporal-'));
+  try {
+    const temporal = await startTemporalDevServer({
+      dbFile: join(dir, 'temporal.sqlite'),
+      headless: true,
+      temporalCli,
+    });
+    saveHarnessState({ temporal, dir });
+    process.env[HARNESS_ENV.temporalAddress] = temporal.address;
+    process.env[HARNESS_ENV.temporalNamespace] = temporal.namespace;
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}

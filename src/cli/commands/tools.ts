@@ -1,0 +1,29 @@
+// `safedeploy tools install`: find or fetch the Temporal CLI (dev server) and Prometheus that local runs,
+// tests and CI use. Progress goes to stderr (a first Temporal build takes minutes); paths go to stdout.
+import type { Command } from 'commander';
+import { describeInstalledTools, installTools } from '../../tools/install';
+import { CliError, EXIT } from '../errors';
+
+export function registerToolsCommands(program: Command): void {
+  const tools = program
+    .command('tools')
+    .description('External tools SafeDeploy runs locally: Temporal CLI (dev server) and Prometheus');
+  tools
+    .command('install')
+    .description(
+      'Find or install the Temporal CLI and Prometheus into the tools cache ($XDG_CACHE_HOME/safedeploy); ' +
+        'honours $TEMPORAL_CLI and $PROMETHEUS_BIN',
+    )
+    .option('--json', 'print the tool paths as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const log = (message: string): void => {
+        process.stderr.write(`safedeploy tools: ${message}\n`);
+      };
+      try {
+        const installed = await installTools({ log });
+        process.stdout.write(describeInstalledTools(installed, options.json === true));
+      } catch (err) {
+        throw new CliError(err instanceof Error ? err.message : String(err), EXIT.unavailable);
+      }
+    });
+}

@@ -1,0 +1,21 @@
+// `node dist/src/tools/install-main.js [--json]` does what `safedeploy tools install` does without the CLI
+// around it, for CI steps that run before (or without) the command wiring.
+import { describeInstalledTools, installTools } from './install';
+
+async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    const tools = await installTools({ log: (message) => process.stderr.write(`tools: ${message}\n`) });
+    process.stdout.write(describeInstalledTools(tools, json));
+    return 0;
+  } catch (err) {
+    process.stderr.write(`tools: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 3;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
