@@ -1,0 +1,47 @@
+// One place that scrubs credentials from anything SafeDeploy writes: pull-request bodies, commit
+// messages, evidence, audit lines and error messages. Known secret values are replaced first (the
+// caller knows its tokens), then common credential shapes, so a token we were never told about
+// still does not leak.
+
+export const REDACTED = '[REDACTED]';
+
+interface RedactionPattern {
+  pattern: RegExp;
+  replace: string;
+}
+
+const PATTERNS: readonly RedactionPattern[] = [
+  // PEM private keys; an unterminated block is redacted to the end of the text.
+  {
+    pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+    replace: REDACTED,
+  },
+  // GitHub tokens: personal (ghp_), OAuth (gho_), user-to-server (ghu_), server (ghs_), refresh (ghr_).
+  { pattern: /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g, replace: REDACTED },
+  { pattern: /\bgithub_pat_[A-Za-z0-9_]{20,}/g, replace: REDACTED },
+  // Authorization header values, as a header line, JSON or YAML field.
+  { pattern: /(\bauthorization["']?\s*[:=]\s*["']?)[^"'\r\n]+/gi, replace: `$1${REDACTED}` },
+  // Bearer tokens outside an Authorization header (e.g. in curl command lines).
+  { pattern: /\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, replace: `$1${REDACTED}` },
+  // user:password@ in URLs; the whole userinfo goes, since tokens are often passed as the user.
+  { pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@:]*:[^/\s@]*@/gi, replace: `$1${REDACTED}@` },
+];
+
+/** Replaces every known secret value and every common token pattern in `text` with [REDACTED]. */
+export function redact(text: string, secrets: readonly string[] = []): string {
+  let result = text;
+  for (const secret of knownValues(secrets)) result = result.split(secret).join(REDACTED);
+  for (const { pattern, replace } of PATTERNS) result = result.replace(pattern, replace);
+  return result;
+}
+
+/** Non-empty secrets and their URL-encoded forms, longest first so no fragment of one survives. */
+function knownValues(secrets: readonly string[]): string[] {
+  const values = new Set<string>();
+  for (const secret of secrets) {
+    if (secret.length === 0) continue;
+    values.add(secret);
+    values.add(encodeURIComponent(secret));
+  }
+  return [...values].sort((a, b) => b.length - a.length);
+}
