@@ -3,7 +3,7 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { AuditStream } from '../src/evidence/streams';
 import type { ProposalType } from '../src/gitops/proposal-types';
-import { nextTransition, type IncidentState } from '../src/incident/lifecycle';
+import { nextTransition, type IncidentState, type Transition } from '../src/incident/lifecycle';
 import type { ActionOutcome, IncidentView, TimelineEntry } from './messages';
 import { SafeDeployIncidentState, SafeDeploySeverity } from '../src/temporal/search-attributes';
 
@@ -41,6 +41,15 @@ export class IncidentRecord {
 
   now(): string {
     return new Date().toISOString();
+  }
+
+  /** The first transition: from nothing to detected. */
+  detect(reason: string): void {
+    const t: Transition = { from: null, to: 'detected', at: this.now(), actor: SAFEDEPLOY_ACTOR, reason };
+    this.view.transitions.push(t);
+    this.note('transition', SAFEDEPLOY_ACTOR, `detected: ${reason}`);
+    this.queueAudit('incidents', { type: 'transition', incidentId: this.view.incidentId, service: this.view.service, ...t });
+    this.publish();
   }
 
   /** Applies a validated transition, publishes it to the Web UI and queues its audit record. */

@@ -51,7 +51,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentVi
 /** The record of a newly detected incident, from the observation that opened it. */
 function openIncident(input: IncidentInput, first: ServiceObservation): IncidentRecord {
   const record = new IncidentRecord(openView(input, first), 'incident');
-  record.transition('detected', SAFEDEPLOY_ACTOR, detectionReason(first));
+  record.detect(detectionReason(first));
   record.queueEvidence('decision.json', { observation: first, lastHealthyAt: input.lastHealthyAt ?? null });
   record.queueEvidence('slo.json', first.detail?.slos ?? []);
   record.queueEvidence(

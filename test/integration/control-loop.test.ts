@@ -1,0 +1,213 @@
+// The durable control loop end to end on the real dev server: a fleet evaluation every second over
+// a real Prometheus scraping an exporter the test controls, incidents and freezes as workflows, and
+// the git provider against a local bare environment repository.
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { verifyStream } from '../../src/evidence/audit';
+import { AUDIT_STREAMS } from '../../src/evidence/streams';
+import { workflowIds } from '../../src/incident/ids';
+import { changeBranch } from '../../src/gitops/branch';
+import {
+  acknowledgeSignal,
+  approveSignal,
+  exhaustionSignal,
+  fleetQuery,
+  freezeQuery,
+  incidentQuery,
+  liftFreezeSignal,
+  observeSignal,
+  outcomeQuery,
+  postmortemSignal,
+  type ActionOutcome,
+  type IncidentView,
+} from '../../workflows/messages';
+import { commitsAhead, mergeAsReviewer, remoteBranches, showFile } from '../harness/git';
+import { waitFor } from '../harness/prometheus';
+import { namespaceClient } from '../harness/namespaces';
+import { uniqueId } from '../harness/temporal';
+import { buildWorld, startWorker, type ControlLoopWorld } from '../support/control-loop';
+
+const NAMESPACE = uniqueId('safedeploy-loop');
+
+let world: ControlLoopWorld;
+let client: Client;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  world = await buildWorld([{ name: 'checkout' }, { name: 'payments', freezeDuration: '4s' }]);
+  client = await namespaceClient(NAMESPACE);
+  worker = await startWorker(world, NAMESPACE);
+  running = worker.run();
+  // Healthy first, so the evaluation knows when each service was last seen healthy.
+  await waitFor(async () => (await fleet()).services.checkout?.lastNormalAt, 30_000, 'a healthy evaluation of checkout');
+}, 120_000);
+
+afterAll(async () => {
+  await client?.workflow.getHandle(workflowIds.fleetEvaluation).terminate('test over').catch(() => undefined);
+  worker?.shutdown();
+  await running;
+  await client?.connection.close();
+  await world?.stop();
+});
+
+const fleet = () => client.workflow.getHandle(workflowIds.fleetEvaluation).query(fleetQuery);
+const incident = (id = workflowIds.incident('checkout')) => client.workflow.getHandle(id).query(incidentQuery);
+
+/** Sends a human action and waits for the outcome the workflow reached. */
+async function act(
+  workflowId: string,
+  send: (requestId: string) => Promise<void>,
+  final = true,
+): Promise<ActionOutcome> {
+  const requestId = randomUUID();
+  await send(requestId);
+  return waitFor(async () => {
+    const outcome = await client.workflow.getHandle(workflowId).query(outcomeQuery, requestId);
+    return outcome && (!final || outcome.final) ? outcome : undefined;
+  }, 30_000, `the outcome of ${requestId}`);
+}
+
+async function incidentsOf(service: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const w of client.workflow.list({ query: `WorkflowType = 'incidentWorkflow' AND SafeDeployService = '${service}'` })) ids.push(w.workflowId);
+  return ids;
+}
+
+describe('an error spike on checkout', () => {
+  let opened: IncidentView;
+
+  it('opens exactly one incident with one rollback proposal, even after 10 cycles, duplicate signals and an overlapping evaluation', async () => {
+    world.exporter.fastBurn('checkout');
+    opened = await waitFor(async () => {
+      const v = await incident().catch(() => undefined);
+      return v && v.proposals.length > 0 ? v : undefined;
+    }, 60_000, 'the incident and its proposal');
+    expect(opened.severity).toBe('fast-burn');
+    expect(opened.state).toBe('detected');
+    expect(opened.proposals.map((p) => [p.type, p.state])).toEqual([['rollback-rollout', 'pending']]);
+    expect(opened.lastHealthyAt).toBeDefined();
+
+    // The same observation again, as a retried dispatch would send it, and a second evaluator.
+    await client.workflow.getHandle(workflowIds.incident('checkout')).signal(observeSignal, opened.latest!);
+    const overlap = await client.workflow.start('fleetEvaluationWorkflow', {
+      workflowId: `overlapping-evaluation-${randomUUID()}`,
+      taskQueue: 'safedeploy',
+      args: [{ intervalMs: 500, timings: { cooldownMs: 3000, proposalTtlMs: 600000, mergePollMs: 300, postmortemReminderMs: 2000 } }],
+    });
+    const cycles = (await fleet()).cycles;
+    await waitFor(async () => (await fleet()).cycles >= cycles + 10, 60_000, '10 more evaluation cycles');
+    await overlap.terminate('overlap checked');
+
+    const after = await incident();
+    expect(after.incidentId).toBe(opened.incidentId);
+    expect(after.proposals).toHaveLength(1);
+    expect(after.transitions.map((t) => t.to)).toEqual(['detected']);
+    expect(await incidentsOf('checkout')).toEqual([workflowIds.incident('checkout')]);
+  }, 120_000);
+
+  it('refuses an approval by someone who is not an approver, and changes nothing', async () => {
+    const outcome = await act(workflowIds.incident('checkout'), (requestId) =>
+      client.workflow.getHandle(workflowIds.incident('checkout')).signal(approveSignal, { requestId, by: 'mallory', reason: 'ship it', proposal: 'rollback-rollout' }),
+    );
+    expect(outcome).toMatchObject({ accepted: false, message: 'refused: mallory is not an approver of checkout' });
+    const v = await incident();
+    expect(v.proposals[0]!.state).toBe('pending');
+    expect(remoteBranches(world.repoDir)).toEqual(['main']);
+  });
+
+  it('opens exactly one branch when an approver approves, restoring the healthy images', async () => {
+    const ack = await act(workflowIds.incident('checkout'), (requestId) =>
+      client.workflow.getHandle(workflowIds.incident('checkout')).signal(acknowledgeSignal, { requestId, by: 'bob', reason: 'looking' }),
+    );
+    expect(ack.accepted).toBe(true);
+    const outcome = await act(workflowIds.incident('checkout'), (requestId) =>
+      client.workflow.getHandle(workflowIds.incident('checkout')).signal(approveSignal, { requestId, by: 'alice', reason: 'roll back 1.9.0', proposal: 'rollback-rollout' }),
+    );
+    const branch = changeBranch(opened.incidentId, 'rollback-rollout');
+    expect(outcome).toMatchObject({ accepted: true, final: true });
+    expect(outcome.message).toContain(`approved; branch ${branch}`);
+    expect(remoteBranches(world.repoDir).sort()).toEqual(['main', branch].sort());
+    expect(commitsAhead(world.repoDir, branch)).toHaveLength(1);
+    const manifest = showFile(world.repoDir, branch, 'apps/checkout/rollout.yaml');
+    expect(manifest).toContain("checkout:1.8.2'");
+    expect(manifest).not.toContain('1.9.0');
+    const v = await incident();
+    expect(v.state).toBe('investigating');
+    expect(v.proposals[0]).toMatchObject({ state: 'opened', change: { branch } });
+  }, 60_000);
+
+  it('is mitigated when a reviewer merges the branch, resolved after the cool-down, and complete with a postmortem', async () => {
+    const branch = changeBranch(opened.incidentId, 'rollback-rollout');
+    const mergeCommit = mergeAsReviewer(world.repoUrl, branch);
+    await waitFor(async () => (await incident()).state === 'mitigated', 30_000, 'mitigated');
+    world.exporter.healthy('checkout');
+    const postmortemId = workflowIds.postmortem(opened.incidentId);
+    const resolved = await waitFor(() => client.workflow.getHandle(postmortemId).query(incidentQuery).catch(() => undefined), 60_000, 'the postmortem workflow');
+    expect(resolved.state).toBe('resolved');
+    expect(resolved.proposals[0]).toMatchObject({ state: 'merged', change: { mergeCommit } });
+    expect(resolved.transitions.map((t) => t.to)).toEqual(['detected', 'investigating', 'mitigated', 'resolved']);
+    expect(resolved.transitions[3]!.reason).toMatch(/every SLO stayed normal/);
+    // The service's incident id is free again while the postmortem is pending.
+    expect((await client.workflow.getHandle(workflowIds.incident('checkout')).describe()).status.name).toBe('COMPLETED');
+
+    await waitFor(async () => (await client.workflow.getHandle(postmortemId).query(incidentQuery)).timeline.some((e) => e.kind === 'reminder'), 20_000, 'a postmortem reminder');
+    const done = await act(postmortemId, (requestId) =>
+      client.workflow.getHandle(postmortemId).signal(postmortemSignal, { requestId, by: 'bob', reason: 'reviewed', url: 'https://docs.example.com/pm/1', actionItems: ['alert on canary error rate'] }),
+    );
+    expect(done.accepted).toBe(true);
+    const final = await client.workflow.getHandle(postmortemId).result();
+    expect(final.state).toBe('postmortem-complete');
+    expect(final.postmortem).toMatchObject({ url: 'https://docs.example.com/pm/1', by: 'bob' });
+  }, 120_000);
+
+  it('kept the evidence files and an intact audit chain', async () => {
+    const files = await readdir(path.join(world.dataDir, 'evidence', opened.incidentId));
+    for (const name of ['decision.json', 'slo.json', 'budget.json', 'proposal-rollback-rollout.json', 'pull-request-rollback-rollout.json', 'resolution.json', 'postmortem.json']) {
+      expect(files).toContain(name);
+    }
+    expect(files.filter((f) => f.startsWith('approval-'))).toHaveLength(2);
+    for (const stream of AUDIT_STREAMS) {
+      const result = await verifyStream(world.dataDir, stream);
+      expect(result.broken).toBeUndefined();
+    }
+    expect((await verifyStream(world.dataDir, 'approvals')).lines).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('an exhausted budget on payments', () => {
+  const freeze = () => client.workflow.getHandle(workflowIds.freeze('payments'));
+
+  it('freezes the service until the timer fires after the last exhausted evaluation', async () => {
+    world.exporter.exhausted('payments');
+    const frozen = await waitFor(async () => (await freeze().query(freezeQuery).catch(() => undefined)) ?? undefined, 60_000, 'the freeze');
+    expect(frozen).toMatchObject({ state: 'frozen', until: null, exhausted: true });
+    world.exporter.healthy('payments');
+    const timed = await waitFor(async () => {
+      const v = await freeze().query(freezeQuery);
+      return v.until ? v : undefined;
+    }, 30_000, 'the freeze timer');
+    const ended = await freeze().result();
+    expect(ended.state).toBe('expired');
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(timed.until!));
+  }, 120_000);
+
+  it('lets only an approver lift a freeze early', async () => {
+    world.exporter.exhausted('payments');
+    await waitFor(async () => {
+      const d = await freeze().describe().catch(() => undefined);
+      return d?.status.name === 'RUNNING';
+    }, 60_000, 'a new freeze');
+    const refused = await act(workflowIds.freeze('payments'), (requestId) => freeze().signal(liftFreezeSignal, { requestId, by: 'mallory', reason: 'please' }));
+    expect(refused).toMatchObject({ accepted: false, message: 'refused: mallory is not an approver of payments' });
+    const lifted = await act(workflowIds.freeze('payments'), (requestId) => freeze().signal(liftFreezeSignal, { requestId, by: 'alice', reason: 'hotfix needs to ship' }));
+    expect(lifted.accepted).toBe(true);
+    const view = await freeze().result();
+    expect(view).toMatchObject({ state: 'lifted', liftedBy: { by: 'alice', reason: 'hotfix needs to ship' } });
+    expect(view.refusals).toHaveLength(1);
+    void exhaustionSignal;
+  }, 120_000);
+});

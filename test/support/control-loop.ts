@@ -1,0 +1,167 @@
+// The world of the control-loop tests: an exporter whose SLIs the test sets per window, a real
+// Prometheus scraping it, a bare environment repository with the Rollout's history, a catalog, and
+// a SafeDeploy worker on the shared Temporal dev server (in its own namespace).
+import { readFileSync } from 'node:fs';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
+import { ALERT_WINDOWS } from '../../src/slo/windows';
+import type { PrometheusServer } from '../../src/tools/prometheus-server';
+import { createSafeDeployWorker } from '../../src/worker/run-worker';
+import type { IncidentTimings } from '../../workflows/messages';
+import { createBareRepo, seedHistory } from '../harness/git';
+import { startTestExporter, startTestPrometheus, type TestExporter } from '../harness/prometheus';
+import { testTemporalAddress } from '../harness/temporal';
+
+const WINDOWS = [...ALERT_WINDOWS, '30d'];
+
+/** Gauges per service and window: the test sets each window's error ratio directly. */
+export class SliExporter {
+  private readonly ratios = new Map<string, Record<string, number>>();
+
+  healthy(service: string): void {
+    this.ratios.set(service, Object.fromEntries(WINDOWS.map((w) => [w, 0])));
+  }
+
+  /** A fast burn: 20x over 5m, 30m and 1h; 2x over 6h; a budget still 80 % full. */
+  fastBurn(service: string): void {
+    this.ratios.set(service, { '5m': 0.02, '30m': 0.02, '1h': 0.02, '2h': 0.002, '6h': 0.002, '1d': 0.0005, '3d': 0.0002, '30d': 0.0002 });
+  }
+
+  /** A budget spent twice over, with clean recent traffic. */
+  exhausted(service: string): void {
+    this.ratios.set(service, { ...Object.fromEntries(WINDOWS.map((w) => [w, 0])), '30d': 0.002 });
+  }
+
+  metrics(): string {
+    const lines = ['# TYPE safedeploy_test_sli_errors gauge', '# TYPE safedeploy_test_sli_total gauge'];
+    for (const [service, byWindow] of this.ratios) {
+      for (const w of WINDOWS) {
+        lines.push(`safedeploy_test_sli_errors{service="${service}",window="${w}"} ${(byWindow[w] ?? 0) * 1000}`);
+        lines.push(`safedeploy_test_sli_total{service="${service}",window="${w}"} 1000`);
+      }
+    }
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+export function serviceYaml(service: string, repoUrl: string, freezeDuration = '24h'): string {
+  const q = (name: string) => `sum(${name}{service="${service}",window="{{.window}}"})`;
+  return `apiVersion: safedeploy/v1
+kind: Service
+metadata:
+  name: ${service}
+spec:
+  owner: { team: payments, contact: payments-oncall@example.com }
+  approvers: [alice, bob]
+  slos:
+    - name: availability
+      objective: 99.9
+      window: 30d
+      sli:
+        events:
+          errorQuery: '${q('safedeploy_test_sli_errors')}'
+          totalQuery: '${q('safedeploy_test_sli_total')}'
+  deployment:
+    strategy: canary
+    rollout: { name: checkout, namespace: shop }
+  rollback:
+    strategy: gitops
+    repo: { provider: git, url: '${repoUrl}', baseBranch: main }
+    manifest: apps/${service}/rollout.yaml
+  governance:
+    freezeDuration: ${freezeDuration}
+`;
+}
+
+const ROLLOUT = readFileSync(path.resolve(__dirname, '../../examples/env-repo/apps/checkout/rollout.yaml'), 'utf8');
+
+export function rolloutWithVersion(version: string): string {
+  return ROLLOUT.replace(/:1\.8\.2'/g, `:${version}'`);
+}
+
+export interface ControlLoopWorld {
+  dir: string;
+  exporter: SliExporter;
+  prometheus: PrometheusServer;
+  repoDir: string;
+  repoUrl: string;
+  catalogDir: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the world for `services`. Each service's Rollout has two revisions: 1.8.2 two hours ago, and
+ * the bad 1.9.0 dated a minute in the future, so it is newer than the last healthy evaluation.
+ */
+export async function buildWorld(services: { name: string; freezeDuration?: string }[]): Promise<ControlLoopWorld> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'safedeploy-loop-'));
+  const exporter = new SliExporter();
+  for (const s of services) exporter.healthy(s.name);
+  const http: TestExporter = await startTestExporter(() => exporter.metrics());
+  const prometheus = await startTestPrometheus({ scrapeTargets: [{ job: 'sli', targets: [http.target], interval: '1s' }] });
+  const repoDir = path.join(dir, 'env.git');
+  const repoUrl = createBareRepo(repoDir);
+  const now = Date.now();
+  for (const s of services) {
+    const file = `apps/${s.name}/rollout.yaml`;
+    seedHistory(repoUrl, [
+      { files: { [file]: rolloutWithVersion('1.8.2') }, message: `${s.name} 1.8.2`, date: new Date(now - 2 * 3_600_000).toISOString() },
+      { files: { [file]: rolloutWithVersion('1.9.0') }, message: `${s.name} 1.9.0`, date: new Date(now + 60_000).toISOString() },
+    ]);
+  }
+  const catalogDir = path.join(dir, 'catalog');
+  await mkdir(catalogDir);
+  await writeFile(path.join(catalogDir, 'services.yaml'), services.map((s) => serviceYaml(s.name, repoUrl, s.freezeDuration)).join('---\n'));
+  return {
+    dir,
+    exporter,
+    prometheus,
+    repoDir,
+    repoUrl,
+    catalogDir,
+    dataDir: path.join(dir, 'data'),
+    async stop() {
+      await prometheus.stop();
+      await http.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let bundle: Promise<string> | undefined;
+
+/** The workflow code, bundled once per test file and written where the worker can load it. */
+export function workflowBundlePath(): Promise<string> {
+  bundle ??= (async () => {
+    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });
+    const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'safedeploy-bundle-')), 'workflows.js');
+    await writeFile(file, code);
+    return file;
+  })();
+  return bundle;
+}
+
+export const FAST_TIMINGS: IncidentTimings = {
+  cooldownMs: 3_000,
+  proposalTtlMs: 10 * 60_000,
+  mergePollMs: 300,
+  postmortemReminderMs: 2_000,
+};
+
+export async function startWorker(world: ControlLoopWorld, namespace: string, intervalMs = 1_000): Promise<Worker> {
+  return createSafeDeployWorker({
+    temporal: { address: testTemporalAddress(), namespace },
+    catalogDir: world.catalogDir,
+    prometheusUrl: world.prometheus.url,
+    dataDir: world.dataDir,
+    intervalMs,
+    timings: FAST_TIMINGS,
+    startEvaluation: true,
+    workflowBundlePath: await workflowBundlePath(),
+    log: () => undefined,
+  });
+}
