@@ -14,7 +14,10 @@ export type ReasonCode =
   | 'policy-violation'
   | 'no-data'
   | 'slow-burn'
-  | 'budget-below-margin';
+  | 'budget-below-margin'
+  /** The gate could not read its inputs; it fails closed. */
+  | 'prometheus-unavailable'
+  | 'temporal-unavailable';
 
 export interface GateReason {
   code: ReasonCode;
