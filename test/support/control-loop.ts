@@ -152,9 +152,9 @@ export const FAST_TIMINGS: IncidentTimings = {
   postmortemReminderMs: 2_000,
 };
 
-export async function startWorker(world: ControlLoopWorld, namespace: string, intervalMs = 1_000): Promise<Worker> {
+export async function startWorker(world: ControlLoopWorld, namespace: string, intervalMs = 1_000, address = testTemporalAddress()): Promise<Worker> {
   return createSafeDeployWorker({
-    temporal: { address: testTemporalAddress(), namespace },
+    temporal: { address, namespace },
     catalogDir: world.catalogDir,
     prometheusUrl: world.prometheus.url,
     dataDir: world.dataDir,
