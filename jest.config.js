@@ -8,6 +8,7 @@ const esmPackages = [
   'toad-cache',
   'fast-content-type-parse',
   'json-with-bigint',
+  'content-type',
 ];
 module.exports = {
   testEnvironment: 'node',

@@ -1,0 +1,3 @@
+export { createGitHubProvider } from './provider';
+export type { GitHubAuth, GitHubProviderLog, GitHubProviderOptions } from './options';
+export { GitHubRejectedError, GitHubUnavailableError } from './errors';
