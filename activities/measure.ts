@@ -6,8 +6,13 @@ import { observe, type ServiceObservation } from '../src/evaluation/observation'
 import type { SliFailure } from '../src/prometheus/measure';
 import type { ActivityDeps } from './index';
 
+/**
+ * One cycle's measurements as they enter the fleet evaluation's history: healthy services by name
+ * only (most of a fleet, most of the time), the others with their full observation.
+ */
 export interface FleetSnapshot {
   evaluatedAt: string;
+  normal: string[];
   observations: ServiceObservation[];
   queryErrors: SliFailure[];
 }
@@ -25,8 +30,13 @@ export function createMeasureActivities({ catalogDir, prometheus }: ActivityDeps
       }
       const at = new Date();
       const evaluation = await evaluateFleet(catalog, prometheus, at);
-      const observations = catalog.services.map((service, i) => observe(service, evaluation.services[i]!, catalog.violations, evaluation.evaluatedAt));
-      return { evaluatedAt: evaluation.evaluatedAt, observations, queryErrors: evaluation.queryErrors };
+      const all = catalog.services.map((service, i) => observe(service, evaluation.services[i]!, catalog.violations, evaluation.evaluatedAt));
+      return {
+        evaluatedAt: evaluation.evaluatedAt,
+        normal: all.filter((o) => !o.detail).map((o) => o.service),
+        observations: all.filter((o) => o.detail),
+        queryErrors: evaluation.queryErrors,
+      };
     },
   };
 }

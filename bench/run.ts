@@ -1,25 +1,53 @@
-// `npm run bench`: runs every benchmark and prints a Markdown section for docs/BENCHMARKS.md.
+// `npm run bench [-- evaluate detection history]`: runs the benchmarks (all by default) and prints
+// Markdown sections for docs/BENCHMARKS.md; progress goes to stderr.
 import os from 'node:os';
+import { benchDetection, benchHistory } from './control-loop';
 import { benchEvaluate } from './evaluate';
 
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const BENCHES: Record<string, () => Promise<string[]>> = {
+  async evaluate() {
+    const rows = await benchEvaluate(log);
+    return [
+      '| SLOs | mode | HTTP requests per evaluation | wall time (median) |',
+      '|---:|---|---:|---:|',
+      ...rows.map((r) => `| ${r.slos} | ${r.mode} | ${r.requests} | ${r.medianMs} ms |`),
+    ];
+  },
+  async detection() {
+    const rows = await benchDetection(log);
+    return [
+      '| injected error rate | theoretical bound (fast-burn windows) | incident started | rollback proposal created |',
+      '|---:|---:|---:|---:|',
+      ...rows.map((r) => `| ${r.errorFraction * 100} % | ${r.boundSeconds.toFixed(1)} s | ${r.incidentSeconds.toFixed(1)} s | ${r.proposalSeconds.toFixed(1)} s |`),
+    ];
+  },
+  async history() {
+    const rows = await benchHistory(log);
+    return [
+      '| services | cycles measured | history events per cycle | history bytes per cycle | incidents open |',
+      '|---:|---:|---:|---:|---:|',
+      ...rows.map((r) => `| ${r.services} | ${r.cycles} | ${r.eventsPerCycle.toFixed(1)} | ${r.bytesPerCycle} | ${r.incidents} |`),
+    ];
+  },
+};
+
 async function main(): Promise<void> {
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const wanted = process.argv.slice(2).filter((a) => a in BENCHES);
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   log(`machine: ${machine}`);
-  const evaluate = await benchEvaluate(log);
-  const lines = [
-    `## evaluate (${new Date().toISOString()})`,
-    '',
-    `Command: \`npm run bench\` · Machine: ${machine}`,
-    '',
-    '| SLOs | mode | HTTP requests per evaluation | wall time (median) |',
-    '|---:|---|---:|---:|',
-    ...evaluate.map((r) => `| ${r.slos} | ${r.mode} | ${r.requests} | ${r.medianMs} ms |`),
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHES)) {
+    log(`bench ${name} ...`);
+    const table = await BENCHES[name]!();
+    process.stdout.write([`## ${name} (${new Date().toISOString()})`, '', `Command: \`npm run bench -- ${name}\` · Machine: ${machine}`, '', ...table, ''].join('\n') + '\n');
+  }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

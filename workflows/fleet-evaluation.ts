@@ -4,6 +4,7 @@
 // its history grows large.
 import { continueAsNew, setCurrentDetails, setHandler, sleep, workflowInfo, ActivityFailure } from '@temporalio/workflow';
 import { planFleetActions } from '../src/evaluation/fleet-plan';
+import { normalObservation } from '../src/evaluation/observation';
 import { measuring, recording } from './activities';
 import { fleetQuery, type FleetEvaluationInput, type FleetView } from './messages';
 
@@ -26,7 +27,8 @@ async function evaluateOnce(view: FleetView, input: FleetEvaluationInput): Promi
   view.cycles++;
   try {
     const snapshot = await measuring.measureFleet.executeWithOptions({ summary: 'measure every SLO from Prometheus' }, []);
-    const plan = planFleetActions(view.services, snapshot.observations);
+    const observations = [...snapshot.normal.map((s) => normalObservation(s, snapshot.evaluatedAt)), ...snapshot.observations];
+    const plan = planFleetActions(view.services, observations);
     if (plan.actions.length > 0) {
       await recording.dispatchFleetActions.executeWithOptions(
         { summary: `signal ${plan.actions.length} incident and freeze workflows` },

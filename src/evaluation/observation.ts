@@ -31,7 +31,7 @@ export interface ServiceObservation {
   severity: Severity;
   verdict: Verdict;
   violations: PolicyViolation['code'][];
-  /** Present unless the service is normal with no violations. */
+  /** Present unless the service is normal, allowed and without violations. */
   detail?: { reasons: GateReason[]; slos: SloDigest[]; violations: PolicyViolation[]; context: ServiceContext };
 }
 
@@ -54,7 +54,7 @@ export function observe(service: Service, assessment: ServiceAssessment, violati
     verdict: assessment.gate.verdict,
     violations: own.map((v) => v.code).sort(),
   };
-  if (assessment.severity === 'normal' && own.length === 0) return observation;
+  if (assessment.severity === 'normal' && own.length === 0 && assessment.gate.verdict === 'allow') return observation;
   return {
     ...observation,
     detail: {
@@ -71,4 +71,9 @@ export function observe(service: Service, assessment: ServiceAssessment, violati
       context: contextOf(service),
     },
   };
+}
+
+/** The observation of a service found normal with no violations (what a snapshot lists by name). */
+export function normalObservation(service: string, evaluatedAt: string): ServiceObservation {
+  return { service, evaluatedAt, severity: 'normal', verdict: 'allow', violations: [] };
 }

@@ -4,7 +4,8 @@
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { verifyStream } from '../../src/evidence/audit';
 import { AUDIT_STREAMS } from '../../src/evidence/streams';
@@ -27,7 +28,7 @@ import {
 import { commitsAhead, mergeAsReviewer, remoteBranches, showFile } from '../harness/git';
 import { waitFor } from '../harness/prometheus';
 import { namespaceClient } from '../harness/namespaces';
-import { uniqueId } from '../harness/temporal';
+import { testTemporalAddress, uniqueId } from '../harness/temporal';
 import { buildWorld, startWorker, type ControlLoopWorld } from '../support/control-loop';
 
 const NAMESPACE = uniqueId('safedeploy-loop');
@@ -47,12 +48,27 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (process.env.SAFEDEPLOY_RECORD_HISTORIES === '1') await saveHistories(client);
   await client?.workflow.getHandle(workflowIds.fleetEvaluation).terminate('test over').catch(() => undefined);
   worker?.shutdown();
   await running;
   await client?.connection.close();
   await world?.stop();
 });
+
+/** Refreshes the replay fixtures (test/fixtures/histories) from this run's workflows, via the Temporal CLI. */
+async function saveHistories(c: Client): Promise<void> {
+  const dir = path.resolve(__dirname, '../fixtures/histories');
+  await mkdir(dir, { recursive: true });
+  const types = `WorkflowType IN ('incidentWorkflow', 'postmortemWorkflow', 'freezeWorkflow', 'fleetEvaluationWorkflow')`;
+  for await (const w of c.workflow.list({ query: types })) {
+    const json = execFileSync(process.env.TEMPORAL_CLI ?? 'temporal', [
+      'workflow', 'show', '--workflow-id', w.workflowId, '--run-id', w.runId, '--output', 'json',
+      '--address', testTemporalAddress(), '--namespace', NAMESPACE,
+    ], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    await writeFile(path.join(dir, `${w.type}-${w.workflowId.replace(/[^a-z0-9-]/gi, '_')}-${w.runId.slice(0, 8)}.json`), json);
+  }
+}
 
 const fleet = () => client.workflow.getHandle(workflowIds.fleetEvaluation).query(fleetQuery);
 const incident = (id = workflowIds.incident('checkout')) => client.workflow.getHandle(id).query(incidentQuery);

@@ -82,6 +82,8 @@ export interface HistoryOptions {
   recentSpan: number;
   /** Sample spacing before that. */
   oldStep: number;
+  /** Extra labels on every series, e.g. job and instance to continue a live scrape's series. */
+  labels?: string;
 }
 
 export const DEFAULT_HISTORY: Omit<HistoryOptions, 'end'> = {
@@ -122,12 +124,13 @@ export function renderOpenMetrics(profiles: TrafficProfile[], o: HistoryOptions)
 }
 
 function counterLines(
-  series: string,
+  rawSeries: string,
   _p: TrafficProfile,
   ages: number[],
   o: HistoryOptions,
   increase: (fromAgo: number, toAgo: number) => number,
 ): string[] {
+  const series = o.labels ? rawSeries.replace('}', `,${o.labels}}`) : rawSeries;
   const out: string[] = [];
   let value = 0;
   let previous = o.length;
