@@ -1,6 +1,7 @@
 // `safedeploy` command line. Each noun registers its commands from its own module; exit codes are
 // documented in README.md ("Exit codes").
 import { Command, CommanderError } from 'commander';
+import { registerApiCommand } from './commands/api';
 import { registerCatalogCommands } from './commands/catalog';
 import { registerEvaluateCommand } from './commands/evaluate';
 import { registerToolsCommands } from './commands/tools';
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerCatalogCommands(program);
   registerEvaluateCommand(program);
   registerWorkerCommand(program);
+  registerApiCommand(program);
   registerToolsCommands(program);
   return program;
 }

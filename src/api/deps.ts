@@ -1,0 +1,52 @@
+// What the API reads from, built once by `safedeploy api` (or a test) and injected into the server.
+import type { Catalog } from '../catalog/model';
+import { PrometheusClient } from '../prometheus/client';
+import type { TemporalOptions } from '../temporal/connection';
+import { CatalogSource } from './catalog-source';
+import { FleetEvaluator } from './fleet';
+import { ApiMetrics } from './metrics';
+import { lazyTemporal, type TemporalAccess } from './temporal';
+
+export interface ApiDeps {
+  catalog: CatalogSource;
+  prometheus: PrometheusClient;
+  temporal: TemporalAccess;
+  metrics: ApiMetrics;
+  fleet: FleetEvaluator;
+  now: () => Date;
+}
+
+export interface ApiDepsOptions {
+  catalogDir: string;
+  /** The catalog already loaded from catalogDir, if the caller validated it. */
+  catalog?: Catalog;
+  prometheusUrl: string;
+  temporal: TemporalOptions;
+  /**
+   * Bounds each dependency read: every Temporal read, and each Prometheus request (retried once).
+   * The gate answers within about 3x this, inside Argo Rollouts' web provider timeout.
+   */
+  timeoutMs: number;
+  processMetrics?: boolean;
+}
+
+/** Loads the catalog (a CatalogError stops startup); Temporal is connected lazily, on first use. */
+export async function createApiDeps(options: ApiDepsOptions): Promise<ApiDeps> {
+  const catalog = options.catalog
+    ? new CatalogSource(options.catalogDir, options.catalog)
+    : await CatalogSource.load(options.catalogDir);
+  const prometheus = new PrometheusClient({
+    url: options.prometheusUrl,
+    timeoutMs: options.timeoutMs,
+    retries: 1,
+  });
+  const metrics = new ApiMetrics({ processMetrics: options.processMetrics ?? false });
+  return {
+    catalog,
+    prometheus,
+    temporal: lazyTemporal(options.temporal, options.timeoutMs),
+    metrics,
+    fleet: new FleetEvaluator({ catalog, prometheus, metrics }),
+    now: () => new Date(),
+  };
+}

@@ -1,0 +1,175 @@
+// `safedeploy api`: serves the HTTP API (gate for Argo Rollouts, read-only listings, /healthz,
+// /metrics) until SIGTERM or SIGINT, then closes gracefully. /v1/* needs a bearer token unless the
+// operator explicitly opts out with --insecure-no-auth.
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { createApiDeps } from '../../api/deps';
+import { buildApiServer } from '../../api/server';
+import { redact } from '../../evidence/redact';
+import { catalogDirDefault, envOr, prometheusUrlDefault } from '../../config/env';
+import { durationSeconds, isDuration } from '../../slo/windows';
+import { temporalOptionsFromEnv, type TemporalOptions } from '../../temporal/connection';
+import { CliError, EXIT } from '../errors';
+import { loadCatalogOrExit } from './catalog';
+
+interface ApiFlags {
+  listen: string;
+  catalog: string;
+  prometheus: string;
+  address?: string;
+  namespace?: string;
+  tokenFile?: string;
+  insecureNoAuth?: boolean;
+  protectMetrics?: boolean;
+  refreshInterval: string;
+  timeout: string;
+}
+
+const MIN_TOKEN_LENGTH = 16;
+
+export function registerApiCommand(program: Command): void {
+  program
+    .command('api')
+    .description(
+      'Serve the HTTP API: the promotion gate for Argo Rollouts, read-only listings, /healthz, /metrics',
+    )
+    .option(
+      '--listen <host:port>',
+      'address to listen on (env SAFEDEPLOY_API_LISTEN)',
+      envOr('SAFEDEPLOY_API_LISTEN', '0.0.0.0:8080'),
+    )
+    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault())
+    .option('--prometheus <url>', 'Prometheus base URL (env PROMETHEUS_URL)', prometheusUrlDefault())
+    .option('--address <host:port>', 'Temporal frontend (env TEMPORAL_ADDRESS, default localhost:7233)')
+    .option('--namespace <name>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")')
+    .option(
+      '--token-file <file>',
+      'file holding the bearer token for /v1/* (default: env SAFEDEPLOY_API_TOKEN)',
+    )
+    .option('--insecure-no-auth', 'serve /v1/* without authentication (refused unless given)')
+    .option('--protect-metrics', 'require the bearer token on /metrics too')
+    .option(
+      '--refresh-interval <duration>',
+      'how often /metrics is refreshed from Prometheus and Temporal; 0 disables',
+      '30s',
+    )
+    .option(
+      '--timeout <duration>',
+      'bound on each Temporal read and each Prometheus request (retried once)',
+      '3s',
+    )
+    .addHelpText('after', HELP)
+    .action(async (flags: ApiFlags) => {
+      await runApi(flags);
+    });
+}
+
+const HELP = `
+/healthz and /metrics need no token (unless --protect-metrics): point Kubernetes liveness and
+readiness probes at /healthz, which checks only the process, so a gate whose dependencies are down
+keeps answering deny. Durations: 500ms, 3s, 30s, 1m. Stops gracefully on SIGTERM or SIGINT.`;
+
+async function runApi(flags: ApiFlags): Promise<void> {
+  const log = (line: string) => process.stderr.write(`safedeploy api: ${line}\n`);
+  const listen = parseListen(flags.listen);
+  const refreshMs = flags.refreshInterval === '0' ? 0 : ms('--refresh-interval', flags.refreshInterval);
+  const timeoutMs = ms('--timeout', flags.timeout);
+  const token = await readToken(flags.tokenFile);
+  if (token === undefined && !flags.insecureNoAuth) {
+    throw new CliError(
+      'no API token: set SAFEDEPLOY_API_TOKEN or --token-file, or pass --insecure-no-auth to serve /v1/* to anyone',
+    );
+  }
+  if (token === undefined) log('WARNING: --insecure-no-auth: /v1/* is served without authentication');
+  const catalog = await loadCatalogOrExit(flags.catalog);
+  const temporal = temporalOptions(flags);
+  const deps = await createApiDeps({
+    catalogDir: flags.catalog,
+    catalog,
+    prometheusUrl: flags.prometheus,
+    temporal,
+    timeoutMs,
+    processMetrics: true,
+  });
+  const app = buildApiServer(deps, {
+    ...(token ? { token } : {}),
+    protectMetrics: flags.protectMetrics ?? false,
+    refreshIntervalMs: refreshMs,
+    secrets: secretsOf(temporal),
+  });
+  const url = await app.listen(listen).catch(async (err: unknown) => {
+    await app.close();
+    throw new CliError(
+      `cannot listen on ${flags.listen}: ${err instanceof Error ? err.message : String(err)}`,
+      EXIT.unavailable,
+    );
+  });
+  // The Prometheus URL may carry credentials (https://user:password@...): redacted.
+  log(
+    redact(
+      `listening on ${url} (Temporal ${temporal.address}, namespace ${temporal.namespace}; Prometheus ${deps.prometheus.url})`,
+    ),
+  );
+  const signal = await untilSignal();
+  log(`${signal}: stopping`);
+  await app.close();
+  log('stopped');
+}
+
+export function parseListen(text: string): { host: string; port: number } {
+  const match = /^(?:\[(?<v6>[^\]]+)\]|(?<host>[^:]+)):(?<port>\d{1,5})$/.exec(text);
+  const port = Number(match?.groups?.port);
+  const host = match?.groups?.v6 ?? match?.groups?.host;
+  if (!host || !(port >= 0 && port <= 65535)) {
+    throw new CliError(`invalid --listen "${text}": expected host:port, e.g. 0.0.0.0:8080 or [::]:8080`);
+  }
+  return { host, port };
+}
+
+/** --token-file wins over SAFEDEPLOY_API_TOKEN; surrounding whitespace (a trailing newline) is dropped. */
+async function readToken(file: string | undefined): Promise<string | undefined> {
+  let token = process.env.SAFEDEPLOY_API_TOKEN;
+  if (file !== undefined) {
+    token = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new CliError(`cannot read --token-file ${file}: ${err.code ?? err.message}`);
+    });
+  }
+  token = token?.trim();
+  if (token === undefined || token === '') {
+    if (file !== undefined) throw new CliError(`--token-file ${file} is empty`);
+    return undefined;
+  }
+  if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
+    throw new CliError(
+      `the API token must be at least ${MIN_TOKEN_LENGTH} characters without whitespace (e.g. openssl rand -hex 32)`,
+    );
+  }
+  return token;
+}
+
+function temporalOptions(flags: ApiFlags): TemporalOptions {
+  return temporalOptionsFromEnv({
+    ...(flags.address ? { address: flags.address } : {}),
+    ...(flags.namespace ? { namespace: flags.namespace } : {}),
+  });
+}
+
+function secretsOf(temporal: TemporalOptions): string[] {
+  return temporal.apiKey ? [temporal.apiKey] : [];
+}
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', on).off('SIGINT', on);
+      resolve(signal);
+    };
+    process.once('SIGTERM', on).once('SIGINT', on);
+  });
+}
+
+function ms(flag: string, value: string): number {
+  if (!isDuration(value))
+    throw new CliError(`invalid ${flag} "${value}": expected a duration such as 500ms, 3s or 1m`);
+  return durationSeconds(value) * 1000;
+}
