@@ -11,9 +11,11 @@ import { proposePause, proposeRollback } from '../src/gitops/steps';
 import type { ChangeRef, Proposal } from '../src/incident/proposals';
 import type { ActivityDeps } from './index';
 
-export type RollbackPlan = { kind: 'target'; target: { sha: string; date: string } } | { kind: 'nothing'; reason: string };
+export type RollbackPlan =
+  { kind: 'target'; target: { sha: string; date: string } } | { kind: 'nothing'; reason: string };
 
-export type OpenChangeOutcome = { status: 'succeeded'; change: ChangeRef } | { status: 'skipped'; reason: string };
+export type OpenChangeOutcome =
+  { status: 'succeeded'; change: ChangeRef } | { status: 'skipped'; reason: string };
 
 export interface OpenChangeInput {
   proposal: Proposal;
@@ -24,13 +26,26 @@ export interface OpenChangeInput {
 }
 
 export function createChangeActivities({ providers, secrets }: ActivityDeps) {
-  const providerOf = (context: ServiceContext): { provider: GitProvider; manifest: string; rollout: NonNullable<ServiceContext['rollout']> } => {
-    if (!context.rollback || !context.rollout) throw nonRetryable(new GitOpsInputError('the catalog defines no rollback repository or rollout'));
-    return { provider: providerFor(context.rollback.repo, providers), manifest: context.rollback.manifest, rollout: context.rollout };
+  const providerOf = (
+    context: ServiceContext,
+  ): { provider: GitProvider; manifest: string; rollout: NonNullable<ServiceContext['rollout']> } => {
+    if (!context.rollback || !context.rollout)
+      throw nonRetryable(new GitOpsInputError('the catalog defines no rollback repository or rollout'));
+    return {
+      provider: providerFor(context.rollback.repo, providers),
+      manifest: context.rollback.manifest,
+      rollout: context.rollout,
+    };
   };
 
   return {
-    async planRollback({ context, lastHealthyAt }: { context: ServiceContext; lastHealthyAt: string }): Promise<RollbackPlan> {
+    async planRollback({
+      context,
+      lastHealthyAt,
+    }: {
+      context: ServiceContext;
+      lastHealthyAt: string;
+    }): Promise<RollbackPlan> {
       try {
         const { provider, manifest, rollout } = providerOf(context);
         const target = await findRollbackTarget(provider, manifest, new Date(lastHealthyAt), rollout);
@@ -42,34 +57,64 @@ export function createChangeActivities({ providers, secrets }: ActivityDeps) {
       }
     },
 
-    async openProposalChange({ proposal, context, body, lastHealthyAt }: OpenChangeInput): Promise<OpenChangeOutcome> {
+    async openProposalChange({
+      proposal,
+      context,
+      body,
+      lastHealthyAt,
+    }: OpenChangeInput): Promise<OpenChangeOutcome> {
       const { provider, manifest, rollout } = providerOf(context);
       const step = {
         provider,
         manifestPath: manifest,
         rollout,
         branch: changeBranch(proposal.incidentId, proposal.type),
-        title: changeTitle({ service: proposal.service, proposalType: proposal.type, incidentId: proposal.incidentId }),
+        title: changeTitle({
+          service: proposal.service,
+          proposalType: proposal.type,
+          incidentId: proposal.incidentId,
+        }),
         body: renderChangeBody(body, secrets),
       };
       const result = await guard(() =>
         proposal.type === 'rollback-rollout'
-          ? proposeRollback({ ...step, lastHealthy: new Date(lastHealthyAt ?? proposal.target?.date ?? proposal.createdAt) })
+          ? proposeRollback({
+              ...step,
+              lastHealthy: new Date(lastHealthyAt ?? proposal.target?.date ?? proposal.createdAt),
+            })
           : proposePause({ ...step, paused: proposal.type === 'block-promotion' }),
       );
-      if (result.status === 'failed') throw ApplicationFailure.nonRetryable(result.message, 'GitOpsInputError');
+      if (result.status === 'failed')
+        throw ApplicationFailure.nonRetryable(result.message, 'GitOpsInputError');
       if (result.status === 'skipped') return { status: 'skipped', reason: result.message };
       const c = result.change;
-      return { status: 'succeeded', change: { branch: c.branch, url: c.url, headSha: c.headSha, ...(c.number !== undefined ? { number: c.number } : {}) } };
+      return {
+        status: 'succeeded',
+        change: {
+          branch: c.branch,
+          url: c.url,
+          headSha: c.headSha,
+          ...(c.number !== undefined ? { number: c.number } : {}),
+        },
+      };
     },
 
     /** Polls the provider until the change is merged or closed; heartbeats so a lost worker is noticed. */
-    async awaitChangeResolution({ context, branch, pollMs }: { context: ServiceContext; branch: string; pollMs: number }): Promise<{ state: 'merged' | 'closed'; mergeCommit?: string }> {
+    async awaitChangeResolution({
+      context,
+      branch,
+      pollMs,
+    }: {
+      context: ServiceContext;
+      branch: string;
+      pollMs: number;
+    }): Promise<{ state: 'merged' | 'closed'; mergeCommit?: string }> {
       const { provider } = providerOf(context);
       for (;;) {
         const change = await guard(() => provider.getChange(branch));
         if (change === null) return { state: 'closed' };
-        if (change.state !== 'open') return { state: change.state, ...(change.mergeCommit ? { mergeCommit: change.mergeCommit } : {}) };
+        if (change.state !== 'open')
+          return { state: change.state, ...(change.mergeCommit ? { mergeCommit: change.mergeCommit } : {}) };
         heartbeat({ branch, state: change.state });
         await Context.current().sleep(pollMs);
       }

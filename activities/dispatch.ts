@@ -35,27 +35,48 @@ async function dispatch(temporal: Client, action: FleetAction, timings: Incident
     case 'incident':
     case 'policy': {
       const kind = action.kind === 'policy' ? 'policy' : 'slo';
-      const workflowId = kind === 'policy' ? workflowIds.policyIncident(action.service) : workflowIds.incident(action.service);
-      if (!action.start) return signalIfRunning(temporal, workflowId, (h) => h.signal(observeSignal, action.observation));
-      await temporal.workflow.signalWithStart<typeof incidentWorkflow, [typeof action.observation]>('incidentWorkflow', {
-        workflowId,
-        taskQueue: TASK_QUEUE,
-        args: [{ service: action.service, kind, timings, ...(action.kind === 'incident' && action.lastHealthyAt ? { lastHealthyAt: action.lastHealthyAt } : {}) }],
-        signal: observeSignal,
-        signalArgs: [action.observation],
-        typedSearchAttributes: [
-          { key: SafeDeployService, value: action.service },
-          { key: SafeDeployKind, value: 'incident' },
-        ],
-        staticSummary: `${kind === 'policy' ? 'Policy' : 'SLO'} incident: ${action.service}`,
-        staticDetails: `Opened by SafeDeploy at ${action.observation.evaluatedAt} (severity ${action.observation.severity}).`,
-      });
+      const workflowId =
+        kind === 'policy' ? workflowIds.policyIncident(action.service) : workflowIds.incident(action.service);
+      if (!action.start)
+        return signalIfRunning(temporal, workflowId, (h) => h.signal(observeSignal, action.observation));
+      await temporal.workflow.signalWithStart<typeof incidentWorkflow, [typeof action.observation]>(
+        'incidentWorkflow',
+        {
+          workflowId,
+          taskQueue: TASK_QUEUE,
+          args: [
+            {
+              service: action.service,
+              kind,
+              timings,
+              ...(action.kind === 'incident' && action.lastHealthyAt
+                ? { lastHealthyAt: action.lastHealthyAt }
+                : {}),
+            },
+          ],
+          signal: observeSignal,
+          signalArgs: [action.observation],
+          typedSearchAttributes: [
+            { key: SafeDeployService, value: action.service },
+            { key: SafeDeployKind, value: 'incident' },
+          ],
+          staticSummary: `${kind === 'policy' ? 'Policy' : 'SLO'} incident: ${action.service}`,
+          staticDetails: `Opened by SafeDeploy at ${action.observation.evaluatedAt} (severity ${action.observation.severity}).`,
+        },
+      );
       return true;
     }
     case 'freeze': {
       const workflowId = workflowIds.freeze(action.service);
-      const freezeDurationMs = action.context ? durationSeconds(action.context.governance.freezeDuration) * 1000 : undefined;
-      const update = { exhausted: action.exhausted, at: action.at, ...(freezeDurationMs ? { freezeDurationMs } : {}), ...(action.context ? { context: action.context } : {}) };
+      const freezeDurationMs = action.context
+        ? durationSeconds(action.context.governance.freezeDuration) * 1000
+        : undefined;
+      const update = {
+        exhausted: action.exhausted,
+        at: action.at,
+        ...(freezeDurationMs ? { freezeDurationMs } : {}),
+        ...(action.context ? { context: action.context } : {}),
+      };
       if (!action.exhausted || !action.context || freezeDurationMs === undefined) {
         return signalIfRunning(temporal, workflowId, (h) => h.signal(exhaustionSignal, update));
       }
@@ -79,7 +100,11 @@ async function dispatch(temporal: Client, action: FleetAction, timings: Incident
 type Handle = ReturnType<Client['workflow']['getHandle']>;
 
 /** Recovery news matters only to a workflow that is still running; a finished one is left alone. */
-async function signalIfRunning(temporal: Client, workflowId: string, send: (h: Handle) => Promise<void>): Promise<boolean> {
+async function signalIfRunning(
+  temporal: Client,
+  workflowId: string,
+  send: (h: Handle) => Promise<void>,
+): Promise<boolean> {
   try {
     await send(temporal.workflow.getHandle(workflowId));
     return true;
@@ -91,8 +116,20 @@ async function signalIfRunning(temporal: Client, workflowId: string, send: (h: H
 
 function auditEntry(action: FleetAction): { eventId: string; [k: string]: unknown } {
   const at = action.kind === 'freeze' ? action.at : action.observation.evaluatedAt;
-  const base = { eventId: `${action.kind}:${action.service}:${at}`, at, type: action.kind, service: action.service };
+  const base = {
+    eventId: `${action.kind}:${action.service}:${at}`,
+    at,
+    type: action.kind,
+    service: action.service,
+  };
   if (action.kind === 'freeze') return { ...base, exhausted: action.exhausted };
   const o = action.observation;
-  return { ...base, start: action.start, severity: o.severity, verdict: o.verdict, violations: o.violations, reasons: o.detail?.reasons ?? [] };
+  return {
+    ...base,
+    start: action.start,
+    severity: o.severity,
+    verdict: o.verdict,
+    violations: o.violations,
+    reasons: o.detail?.reasons ?? [],
+  };
 }

@@ -3,6 +3,9 @@ import { CatalogError } from '../src/catalog/errors';
 import { loadCatalog } from '../src/catalog/loader';
 import { evaluateFleet } from '../src/evaluation/evaluate-fleet';
 import { observe, type ServiceObservation } from '../src/evaluation/observation';
+import type { Service } from '../src/catalog/model';
+import { queryBatch } from '../src/prometheus/batch';
+import type { PrometheusClient } from '../src/prometheus/client';
 import type { SliFailure } from '../src/prometheus/measure';
 import type { ActivityDeps } from './index';
 
@@ -30,7 +33,11 @@ export function createMeasureActivities({ catalogDir, prometheus }: ActivityDeps
       }
       const at = new Date();
       const evaluation = await evaluateFleet(catalog, prometheus, at);
-      const all = catalog.services.map((service, i) => observe(service, evaluation.services[i]!, catalog.violations, evaluation.evaluatedAt));
+      const canaries = await canariesInProgress(prometheus, catalog.services, at);
+      const all = catalog.services.map((service, i) => ({
+        ...observe(service, evaluation.services[i]!, catalog.violations, evaluation.evaluatedAt),
+        ...(canaries.has(service.name) ? { canary: true } : {}),
+      }));
       return {
         evaluatedAt: evaluation.evaluatedAt,
         normal: all.filter((o) => !o.detail).map((o) => o.service),
@@ -39,4 +46,29 @@ export function createMeasureActivities({ catalogDir, prometheus }: ActivityDeps
       };
     },
   };
+}
+
+/**
+ * Services whose Rollout has a canary in progress, read from the Argo Rollouts controller's own
+ * metric in Prometheus (SafeDeploy never asks the cluster). One batched request for the fleet.
+ */
+async function canariesInProgress(
+  prometheus: PrometheusClient,
+  services: Service[],
+  at: Date,
+): Promise<Set<string>> {
+  const queries = services.flatMap((s) => {
+    const r = s.deployment?.rollout;
+    return r
+      ? [
+          {
+            id: s.name,
+            expr: `rollout_info{name="${r.name}",namespace="${r.namespace}",phase=~"Progressing|Paused"}`,
+          },
+        ]
+      : [];
+  });
+  if (queries.length === 0) return new Set();
+  const { values } = await queryBatch(prometheus, queries, at);
+  return new Set(queries.filter((q) => (values.get(q.id) ?? 0) > 0).map((q) => q.id));
 }

@@ -16,7 +16,9 @@ export function createRecordActivities({ dataDir, secrets }: ActivityDeps) {
     async recordIncidentEvents({ incidentId, evidence, audit }: RecordInput): Promise<void> {
       for (const file of evidence) await writeEvidence(dataDir, incidentId, file.name, file.content, secrets);
       for (const stream of AUDIT_STREAMS) {
-        const entries = audit.filter((a) => a.stream === stream).map((a) => ({ eventId: a.eventId, ...a.record }));
+        const entries = audit
+          .filter((a) => a.stream === stream)
+          .map((a) => ({ eventId: a.eventId, ...a.record }));
         if (entries.length > 0) await appendAudit(dataDir, stream, entries, secrets);
       }
     },

@@ -37,7 +37,8 @@ const poll = async <T>(probe: () => Promise<T | undefined>, timeoutMs: number, w
 export function detectionBound(errorFraction: number): number {
   const times = BURN_RATE_RULES.filter((r) => r.severity === 'fast-burn').map((rule) => {
     const need = burnRateFactor(rule, '30d') * BUDGET;
-    const t = (w: string) => ((need - BASE.errorFraction) * durationSeconds(w)) / (errorFraction - BASE.errorFraction);
+    const t = (w: string) =>
+      ((need - BASE.errorFraction) * durationSeconds(w)) / (errorFraction - BASE.errorFraction);
     return Math.max(t(rule.long), t(rule.short));
   });
   return Math.min(...times);
@@ -74,14 +75,21 @@ interface Rig {
 
 async function rig(): Promise<Rig> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'safedeploy-bench-loop-'));
-  const temporal = await startTemporalDevServer({ headless: true, searchAttributes: SAFEDEPLOY_SEARCH_ATTRIBUTES });
-  const client = new Client({ connection: await Connection.connect({ address: temporal.address }), namespace: 'default' });
+  const temporal = await startTemporalDevServer({
+    headless: true,
+    searchAttributes: SAFEDEPLOY_SEARCH_ATTRIBUTES,
+  });
+  const client = new Client({
+    connection: await Connection.connect({ address: temporal.address }),
+    namespace: 'default',
+  });
   return { dir, temporal, client };
 }
 
-async function seedRepo(dir: string, services: string[]): Promise<string> {
+function seedRepo(dir: string, services: string[]): string {
   const url = createBareRepo(path.join(dir, 'env.git'));
-  const files = (v: string) => Object.fromEntries(services.map((s) => [`apps/${s}/rollout.yaml`, rolloutWithVersion(v)]));
+  const files = (v: string) =>
+    Object.fromEntries(services.map((s) => [`apps/${s}/rollout.yaml`, rolloutWithVersion(v)]));
   seedHistory(url, [
     { files: files('1.8.2'), message: '1.8.2', date: new Date(Date.now() - 2 * HOUR * 1000).toISOString() },
     { files: files('1.9.0'), message: '1.9.0', date: new Date(Date.now() + 3_600_000).toISOString() },
@@ -89,12 +97,21 @@ async function seedRepo(dir: string, services: string[]): Promise<string> {
   return url;
 }
 
-async function runWorker(r: Rig, name: string, services: string[], prometheusUrl: string, intervalMs: number) {
+async function runWorker(
+  r: Rig,
+  name: string,
+  services: string[],
+  prometheusUrl: string,
+  intervalMs: number,
+) {
   const catalogDir = path.join(r.dir, `catalog-${name}`);
   await mkdir(catalogDir, { recursive: true });
   await mkdir(path.join(r.dir, `repo-${name}`), { recursive: true });
-  const repoUrl = await seedRepo(path.join(r.dir, `repo-${name}`), services);
-  await writeFile(path.join(catalogDir, 'services.yaml'), services.map((s) => serviceYaml(s, repoUrl)).join('---\n'));
+  const repoUrl = seedRepo(path.join(r.dir, `repo-${name}`), services);
+  await writeFile(
+    path.join(catalogDir, 'services.yaml'),
+    services.map((s) => serviceYaml(s, repoUrl)).join('---\n'),
+  );
   const worker = await createSafeDeployWorker({
     temporal: { address: r.temporal.address, namespace: 'default' },
     catalogDir,
@@ -108,7 +125,10 @@ async function runWorker(r: Rig, name: string, services: string[], prometheusUrl
   const running = worker.run();
   return {
     stop: async () => {
-      await r.client.workflow.getHandle(workflowIds.fleetEvaluation).terminate('bench over').catch(() => undefined);
+      await r.client.workflow
+        .getHandle(workflowIds.fleetEvaluation)
+        .terminate('bench over')
+        .catch(() => undefined);
       worker.shutdown();
       await running;
     },
@@ -138,23 +158,52 @@ export async function benchDetection(log: Log, fractions = [1, 0.5]): Promise<De
       const exporter = await startTestExporter(() => {
         const now = Date.now() / 1000;
         const total = total0 + BASE.rps * (now - end);
-        const errors = errors0 + BASE.rps * BASE.errorFraction * (now - end) + BASE.rps * (f - BASE.errorFraction) * Math.max(0, now - injectedAt);
+        const errors =
+          errors0 +
+          BASE.rps * BASE.errorFraction * (now - end) +
+          BASE.rps * (f - BASE.errorFraction) * Math.max(0, now - injectedAt);
         return `http_requests_total{service="${service}",code="200"} ${total - errors}\nhttp_requests_total{service="${service}",code="500"} ${errors}\n`;
       });
-      const history = renderOpenMetrics([profile], { end, length, recentStep: 15, recentSpan: 3 * HOUR, oldStep: 1800, labels: `job="bench",instance="${exporter.target}"` });
-      const prometheus = await startPrometheus({ dataDir: path.join(r.dir, `prom-${i}`), backfill: history, scrapeTargets: [{ job: 'bench', targets: [exporter.target], interval: '1s' }] });
+      const history = renderOpenMetrics([profile], {
+        end,
+        length,
+        recentStep: 15,
+        recentSpan: 3 * HOUR,
+        oldStep: 1800,
+        labels: `job="bench",instance="${exporter.target}"`,
+      });
+      const prometheus = await startPrometheus({
+        dataDir: path.join(r.dir, `prom-${i}`),
+        backfill: history,
+        scrapeTargets: [{ job: 'bench', targets: [exporter.target], interval: '1s' }],
+      });
       const loop = await runWorker(r, `d${i}`, [service], prometheus.url, 1_000);
       try {
-        await poll(async () => ((await r.client.workflow.getHandle(workflowIds.fleetEvaluation).query(fleetQuery)).services[service]?.severity === 'normal' ? true : undefined), 120_000, 'a healthy evaluation');
+        await poll(
+          async () =>
+            (await r.client.workflow.getHandle(workflowIds.fleetEvaluation).query(fleetQuery)).services[
+              service
+            ]?.severity === 'normal'
+              ? true
+              : undefined,
+          120_000,
+          'a healthy evaluation',
+        );
         injectedAt = Date.now() / 1000;
         log(`  injected ${f * 100}% errors into ${service}; bound ${detectionBound(f).toFixed(1)} s`);
         const handle = r.client.workflow.getHandle(workflowIds.incident(service));
         await poll(() => handle.query(incidentQuery).then((v) => v), 600_000, 'the incident');
         const incidentSeconds = Date.now() / 1000 - injectedAt;
-        await poll(() => handle.query(incidentQuery).then((v) => (v.proposals.length > 0 ? v : undefined)), 120_000, 'the proposal');
+        await poll(
+          () => handle.query(incidentQuery).then((v) => (v.proposals.length > 0 ? v : undefined)),
+          120_000,
+          'the proposal',
+        );
         const proposalSeconds = Date.now() / 1000 - injectedAt;
         rows.push({ errorFraction: f, boundSeconds: detectionBound(f), incidentSeconds, proposalSeconds });
-        log(`  incident after ${incidentSeconds.toFixed(1)} s, proposal after ${proposalSeconds.toFixed(1)} s`);
+        log(
+          `  incident after ${incidentSeconds.toFixed(1)} s, proposal after ${proposalSeconds.toFixed(1)} s`,
+        );
         await handle.terminate('bench over').catch(() => undefined);
       } finally {
         await loop.stop();
@@ -185,29 +234,65 @@ export async function benchHistory(log: Log, sizes = [10, 100, 1000], cycles = 1
   const end = Math.floor(Date.now() / 1000);
   const largest = Math.max(...sizes);
   const names = Array.from({ length: largest }, (_, i) => `svc-${String(i).padStart(4, '0')}`);
-  const profiles: TrafficProfile[] = names.map((service, i) => ({ service, ...BASE, ...(i % 100 === 0 ? { segments: [{ from: HOUR, to: 0, errorFraction: 0.05 }] } : {}) }));
+  const profiles: TrafficProfile[] = names.map((service, i) => ({
+    service,
+    ...BASE,
+    ...(i % 100 === 0 ? { segments: [{ from: HOUR, to: 0, errorFraction: 0.05 }] } : {}),
+  }));
   log(`  backfilling ${largest} services (2 days) ...`);
-  const prometheus = await startPrometheus({ dataDir: path.join(r.dir, 'prom'), backfill: renderOpenMetrics(profiles, { end, length: 2 * DAY, recentStep: 60, recentSpan: 7 * HOUR, oldStep: 1800 }) });
+  const prometheus = await startPrometheus({
+    dataDir: path.join(r.dir, 'prom'),
+    backfill: renderOpenMetrics(profiles, {
+      end,
+      length: 2 * DAY,
+      recentStep: 60,
+      recentSpan: 7 * HOUR,
+      oldStep: 1800,
+    }),
+  });
   try {
     for (const n of sizes) {
       const loop = await runWorker(r, `h${n}`, names.slice(0, n), prometheus.url, 2_000);
       const handle = r.client.workflow.getHandle(workflowIds.fleetEvaluation);
       try {
-        const start = await poll(async () => (await handle.query(fleetQuery)).cycles >= 2 ? await handle.fetchHistory() : undefined, 300_000, 'two cycles');
+        const start = await poll(
+          async () =>
+            (await handle.query(fleetQuery)).cycles >= 2 ? await handle.fetchHistory() : undefined,
+          300_000,
+          'two cycles',
+        );
         const startCycles = (await handle.query(fleetQuery)).cycles;
-        await poll(async () => ((await handle.query(fleetQuery)).cycles >= startCycles + cycles ? true : undefined), 600_000, `${cycles} cycles`);
+        await poll(
+          async () => ((await handle.query(fleetQuery)).cycles >= startCycles + cycles ? true : undefined),
+          600_000,
+          `${cycles} cycles`,
+        );
         const done = (await handle.query(fleetQuery)).cycles - startCycles;
         const after = await handle.fetchHistory();
         const events = (after.events?.length ?? 0) - (start.events?.length ?? 0);
         const size = (h: typeof after) => temporal.api.history.v1.History.encode(h).finish().length;
         const bytes = size(after) - size(start);
         let incidents = 0;
-        for await (const _ of r.client.workflow.list({ query: `WorkflowType = 'incidentWorkflow' AND ExecutionStatus = 'Running'` })) incidents++;
-        const row = { services: n, cycles: done, eventsPerCycle: events / done, bytesPerCycle: Math.round(bytes / done), incidents };
+        for await (const _ of r.client.workflow.list({
+          query: `WorkflowType = 'incidentWorkflow' AND ExecutionStatus = 'Running'`,
+        }))
+          incidents++;
+        const row = {
+          services: n,
+          cycles: done,
+          eventsPerCycle: events / done,
+          bytesPerCycle: Math.round(bytes / done),
+          incidents,
+        };
         rows.push(row);
-        log(`  ${n} services: ${row.eventsPerCycle.toFixed(1)} events and ${row.bytesPerCycle} bytes of history per cycle; ${incidents} incidents`);
+        log(
+          `  ${n} services: ${row.eventsPerCycle.toFixed(1)} events and ${row.bytesPerCycle} bytes of history per cycle; ${incidents} incidents`,
+        );
         for await (const w of r.client.workflow.list({ query: `ExecutionStatus = 'Running'` })) {
-          await r.client.workflow.getHandle(w.workflowId).terminate('bench over').catch(() => undefined);
+          await r.client.workflow
+            .getHandle(w.workflowId)
+            .terminate('bench over')
+            .catch(() => undefined);
         }
       } finally {
         await loop.stop();

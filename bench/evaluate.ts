@@ -52,7 +52,11 @@ function profiles(n: number): TrafficProfile[] {
   }));
 }
 
-async function timeEvaluation(catalog: Catalog, url: string, unbatched: boolean): Promise<{ requests: number; ms: number }> {
+async function timeEvaluation(
+  catalog: Catalog,
+  url: string,
+  unbatched: boolean,
+): Promise<{ requests: number; ms: number }> {
   const client = new PrometheusClient({ url, timeoutMs: 120_000 });
   const started = process.hrtime.bigint();
   await evaluateFleet(catalog, client, new Date(END * 1000), { unbatched });
@@ -63,18 +67,33 @@ export async function benchEvaluate(log: (line: string) => void): Promise<Evalua
   const largest = Math.max(...SIZES);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'safedeploy-bench-'));
   log(`backfilling ${largest} services (3.5 days, 2 series each) ...`);
-  const backfill = renderOpenMetrics(profiles(largest), { end: END, length: 3.5 * DAY, recentStep: 60, recentSpan: 7 * HOUR, oldStep: 1800 });
+  const backfill = renderOpenMetrics(profiles(largest), {
+    end: END,
+    length: 3.5 * DAY,
+    recentStep: 60,
+    recentSpan: 7 * HOUR,
+    oldStep: 1800,
+  });
   const prometheus = await startPrometheus({ dataDir, backfill, log });
   const rows: EvaluateBenchRow[] = [];
   try {
     for (const n of SIZES) {
-      const catalog: Catalog = { services: Array.from({ length: n }, (_, i) => syntheticService(i)), violations: [] };
+      const catalog: Catalog = {
+        services: Array.from({ length: n }, (_, i) => syntheticService(i)),
+        violations: [],
+      };
       for (const mode of ['batched', 'per-query'] as const) {
         const runs: { requests: number; ms: number }[] = [];
         const repeats = mode === 'per-query' && n >= 1000 ? 1 : REPEATS;
-        for (let r = 0; r < repeats; r++) runs.push(await timeEvaluation(catalog, prometheus.url, mode === 'per-query'));
+        for (let r = 0; r < repeats; r++)
+          runs.push(await timeEvaluation(catalog, prometheus.url, mode === 'per-query'));
         const ms = runs.map((x) => x.ms).sort((a, b) => a - b);
-        const row = { slos: n, mode, requests: runs[0]!.requests, medianMs: Math.round(ms[Math.floor(ms.length / 2)]!) };
+        const row = {
+          slos: n,
+          mode,
+          requests: runs[0]!.requests,
+          medianMs: Math.round(ms[Math.floor(ms.length / 2)]!),
+        };
         log(`  ${n} SLOs ${mode}: ${row.requests} requests, ${row.medianMs} ms (median of ${repeats})`);
         rows.push(row);
       }

@@ -20,7 +20,10 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
     return [
       '| injected error rate | theoretical bound (fast-burn windows) | incident started | rollback proposal created |',
       '|---:|---:|---:|---:|',
-      ...rows.map((r) => `| ${r.errorFraction * 100} % | ${r.boundSeconds.toFixed(1)} s | ${r.incidentSeconds.toFixed(1)} s | ${r.proposalSeconds.toFixed(1)} s |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.errorFraction * 100} % | ${r.boundSeconds.toFixed(1)} s | ${r.incidentSeconds.toFixed(1)} s | ${r.proposalSeconds.toFixed(1)} s |`,
+      ),
     ];
   },
   async history() {
@@ -28,7 +31,10 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
     return [
       '| services | cycles measured | history events per cycle | history bytes per cycle | incidents open |',
       '|---:|---:|---:|---:|---:|',
-      ...rows.map((r) => `| ${r.services} | ${r.cycles} | ${r.eventsPerCycle.toFixed(1)} | ${r.bytesPerCycle} | ${r.incidents} |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.services} | ${r.cycles} | ${r.eventsPerCycle.toFixed(1)} | ${r.bytesPerCycle} | ${r.incidents} |`,
+      ),
     ];
   },
 };
@@ -40,7 +46,16 @@ async function main(): Promise<void> {
   for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHES)) {
     log(`bench ${name} ...`);
     const table = await BENCHES[name]!();
-    process.stdout.write([`## ${name} (${new Date().toISOString()})`, '', `Command: \`npm run bench -- ${name}\` · Machine: ${machine}`, '', ...table, ''].join('\n') + '\n');
+    process.stdout.write(
+      [
+        `## ${name} (${new Date().toISOString()})`,
+        '',
+        `Command: \`npm run bench -- ${name}\` · Machine: ${machine}`,
+        '',
+        ...table,
+        '',
+      ].join('\n') + '\n',
+    );
   }
 }
 

@@ -2,10 +2,17 @@
 // changed (pure), signal-with-start the affected incident and freeze workflows (one activity), then
 // sleep on a durable timer. It remembers what it last saw per service and continues-as-new before
 // its history grows large.
-import { continueAsNew, setCurrentDetails, setHandler, sleep, workflowInfo, ActivityFailure } from '@temporalio/workflow';
+import {
+  continueAsNew,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  workflowInfo,
+  ActivityFailure,
+} from '@temporalio/workflow';
 import { planFleetActions } from '../src/evaluation/fleet-plan';
 import { normalObservation } from '../src/evaluation/observation';
-import { measuring, recording } from './activities';
+import { measuring, recording } from './proxies';
 import { fleetQuery, type FleetEvaluationInput, type FleetView } from './messages';
 
 /** Continue-as-new after this many cycles even if the server does not suggest it yet. */
@@ -20,14 +27,24 @@ export async function fleetEvaluationWorkflow(input: FleetEvaluationInput): Prom
     if (run + 1 >= MAX_CYCLES_PER_RUN || workflowInfo().continueAsNewSuggested) break;
     await sleep(input.intervalMs, { summary: `next evaluation in ${input.intervalMs / 1000}s` });
   }
-  return continueAsNew<typeof fleetEvaluationWorkflow>({ ...input, lastSeen: view.services, cycles: view.cycles });
+  return continueAsNew<typeof fleetEvaluationWorkflow>({
+    ...input,
+    lastSeen: view.services,
+    cycles: view.cycles,
+  });
 }
 
 async function evaluateOnce(view: FleetView, input: FleetEvaluationInput): Promise<void> {
   view.cycles++;
   try {
-    const snapshot = await measuring.measureFleet.executeWithOptions({ summary: 'measure every SLO from Prometheus' }, []);
-    const observations = [...snapshot.normal.map((s) => normalObservation(s, snapshot.evaluatedAt)), ...snapshot.observations];
+    const snapshot = await measuring.measureFleet.executeWithOptions(
+      { summary: 'measure every SLO from Prometheus' },
+      [],
+    );
+    const observations = [
+      ...snapshot.normal.map((s) => normalObservation(s, snapshot.evaluatedAt)),
+      ...snapshot.observations,
+    ];
     const plan = planFleetActions(view.services, observations);
     if (plan.actions.length > 0) {
       await recording.dispatchFleetActions.executeWithOptions(

@@ -5,20 +5,40 @@ import { condition, setCurrentDetails, setHandler, upsertSearchAttributes } from
 import type { ServiceContext } from '../src/evaluation/observation';
 import type { ActionRequest } from '../src/incident/proposals';
 import { SafeDeployIncidentState } from '../src/temporal/search-attributes';
-import { recording } from './activities';
+import { recording } from './proxies';
 import type { AuditRecord } from './incident-record';
-import { exhaustionSignal, freezeQuery, liftFreezeSignal, outcomeQuery, type ActionOutcome, type ExhaustionUpdate, type FreezeInput, type FreezeView } from './messages';
+import {
+  exhaustionSignal,
+  freezeQuery,
+  liftFreezeSignal,
+  outcomeQuery,
+  type ActionOutcome,
+  type ExhaustionUpdate,
+  type FreezeInput,
+  type FreezeView,
+} from './messages';
 
 export async function freezeWorkflow(input: FreezeInput): Promise<FreezeView> {
   const now = () => new Date().toISOString();
-  const view: FreezeView = { service: input.service, state: 'frozen', since: now(), until: null, exhausted: true, refusals: [] };
+  const view: FreezeView = {
+    service: input.service,
+    state: 'frozen',
+    since: now(),
+    until: null,
+    exhausted: true,
+    refusals: [],
+  };
   const outcomes = new Map<string, ActionOutcome>();
   let context: ServiceContext = input.context;
   let durationMs = input.freezeDurationMs;
   let audit: AuditRecord[] = [];
   let seq = 0;
   const queueAudit = (record: Record<string, unknown>) =>
-    audit.push({ stream: 'governance', eventId: `freeze:${input.service}:${view.since}:${++seq}`, record: { at: now(), service: input.service, ...record } });
+    audit.push({
+      stream: 'governance',
+      eventId: `freeze:${input.service}:${view.since}:${++seq}`,
+      record: { at: now(), service: input.service, ...record },
+    });
 
   setHandler(exhaustionSignal, (u: ExhaustionUpdate) => {
     if (view.state !== 'frozen') return;
@@ -40,13 +60,23 @@ export async function freezeWorkflow(input: FreezeInput): Promise<FreezeView> {
     if (refusal) {
       view.refusals.push({ by: request.by, reason: request.reason, at: now(), refusal });
       queueAudit({ type: 'lift-refused', by: request.by, reason: request.reason, refusal });
-      outcomes.set(request.requestId, { requestId: request.requestId, final: true, accepted: false, message: `refused: ${refusal}` });
+      outcomes.set(request.requestId, {
+        requestId: request.requestId,
+        final: true,
+        accepted: false,
+        message: `refused: ${refusal}`,
+      });
       return;
     }
     view.state = 'lifted';
     view.liftedBy = { by: request.by, reason: request.reason, at: now() };
     queueAudit({ type: 'freeze-lifted', by: request.by, reason: request.reason });
-    outcomes.set(request.requestId, { requestId: request.requestId, final: true, accepted: true, message: `freeze of ${input.service} lifted` });
+    outcomes.set(request.requestId, {
+      requestId: request.requestId,
+      final: true,
+      accepted: true,
+      message: `freeze of ${input.service} lifted`,
+    });
     publish(view);
   });
   setHandler(freezeQuery, () => view);
@@ -57,19 +87,29 @@ export async function freezeWorkflow(input: FreezeInput): Promise<FreezeView> {
   while (view.state === 'frozen') {
     const flushed = audit;
     audit = [];
-    if (flushed.length > 0) await recording.recordIncidentEvents({ incidentId: `freeze-${input.service}`, evidence: [], audit: flushed });
+    if (flushed.length > 0)
+      await recording.recordIncidentEvents({
+        incidentId: `freeze-${input.service}`,
+        evidence: [],
+        audit: flushed,
+      });
     const until = view.until;
     const remaining = until === null ? 24 * 3_600_000 : Math.max(0, Date.parse(until) - Date.parse(now()));
-    const changed = await condition(() => view.state !== 'frozen' || view.until !== until || audit.length > 0, remaining, {
-      summary: until === null ? 'frozen while the error budget is exhausted' : `frozen until ${until}`,
-    });
+    const changed = await condition(
+      () => view.state !== 'frozen' || view.until !== until || audit.length > 0,
+      remaining,
+      {
+        summary: until === null ? 'frozen while the error budget is exhausted' : `frozen until ${until}`,
+      },
+    );
     if (!changed && until !== null && view.state === 'frozen') {
       view.state = 'expired';
       queueAudit({ type: 'freeze-expired', until });
       publish(view);
     }
   }
-  if (audit.length > 0) await recording.recordIncidentEvents({ incidentId: `freeze-${input.service}`, evidence: [], audit });
+  if (audit.length > 0)
+    await recording.recordIncidentEvents({ incidentId: `freeze-${input.service}`, evidence: [], audit });
   return view;
 }
 

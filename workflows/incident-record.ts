@@ -48,7 +48,12 @@ export class IncidentRecord {
     const t: Transition = { from: null, to: 'detected', at: this.now(), actor: SAFEDEPLOY_ACTOR, reason };
     this.view.transitions.push(t);
     this.note('transition', SAFEDEPLOY_ACTOR, `detected: ${reason}`);
-    this.queueAudit('incidents', { type: 'transition', incidentId: this.view.incidentId, service: this.view.service, ...t });
+    this.queueAudit('incidents', {
+      type: 'transition',
+      incidentId: this.view.incidentId,
+      service: this.view.service,
+      ...t,
+    });
     this.publish();
   }
 
@@ -58,7 +63,12 @@ export class IncidentRecord {
     this.view.transitions.push(t);
     this.view.state = to;
     this.note('transition', actor, `${t.from} → ${to}: ${reason}`);
-    this.queueAudit('incidents', { type: 'transition', incidentId: this.view.incidentId, service: this.view.service, ...t });
+    this.queueAudit('incidents', {
+      type: 'transition',
+      incidentId: this.view.incidentId,
+      service: this.view.service,
+      ...t,
+    });
     this.publish();
   }
 
@@ -67,7 +77,11 @@ export class IncidentRecord {
   }
 
   queueAudit(stream: AuditStream, record: Record<string, unknown>): void {
-    this.audit.push({ stream, eventId: `${this.view.incidentId}:${this.phase}:${++this.auditSeq}`, record: { at: this.now(), ...record } });
+    this.audit.push({
+      stream,
+      eventId: `${this.view.incidentId}:${this.phase}:${++this.auditSeq}`,
+      record: { at: this.now(), ...record },
+    });
   }
 
   queueEvidence(name: string, content: unknown): void {
@@ -102,7 +116,9 @@ export class IncidentRecord {
 }
 
 function currentDetails(v: IncidentView): string {
-  const proposals = v.proposals.map((p) => `- ${p.type}: **${p.state}**${p.change ? ` — ${p.change.url}` : ''}`);
+  const proposals = v.proposals.map(
+    (p) => `- ${p.type}: **${p.state}**${p.change ? ` — ${p.change.url}` : ''}`,
+  );
   const last = v.transitions[v.transitions.length - 1];
   return [
     `**${v.service}** ${v.kind} incident \`${v.incidentId}\`: **${v.state}** (severity ${v.severity})`,

@@ -40,7 +40,16 @@ export interface IncidentInput {
 export interface TimelineEntry {
   at: string;
   actor: string;
-  kind: 'transition' | 'evaluation' | 'proposal' | 'approval' | 'refusal' | 'change' | 'renewed-burning' | 'reminder' | 'postmortem';
+  kind:
+    | 'transition'
+    | 'evaluation'
+    | 'proposal'
+    | 'approval'
+    | 'refusal'
+    | 'change'
+    | 'renewed-burning'
+    | 'reminder'
+    | 'postmortem';
   message: string;
 }
 

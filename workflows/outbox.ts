@@ -1,4 +1,4 @@
-import { recording } from './activities';
+import { recording } from './proxies';
 import type { IncidentRecord } from './incident-record';
 
 /** Hands the queued evidence and audit records to the recording activity (idempotent by eventId). */

@@ -1,9 +1,10 @@
 // A resolved incident awaiting its postmortem. It runs under its own workflow id, so the service's
 // incident id is free for a new incident meanwhile; it reminds until the postmortem is recorded.
-import { condition, setHandler } from '@temporalio/workflow';
+import { CancellationScope, condition, setHandler } from '@temporalio/workflow';
 import type { ActionRequest } from '../src/incident/proposals';
 import { IncidentRecord, SAFEDEPLOY_ACTOR } from './incident-record';
-import { refuse } from './incident-handlers';
+import { decide, refuse } from './incident-handlers';
+import { expireProposals, nextDeadline, openApproved } from './proposal-flow';
 import {
   acknowledgeSignal,
   approveSignal,
@@ -16,6 +17,7 @@ import {
   type IncidentTimings,
   type IncidentView,
   type PostmortemRequest,
+  type ProposalAction,
 } from './messages';
 import { flush } from './outbox';
 
@@ -31,43 +33,85 @@ export async function postmortemWorkflow({ view, timings }: PostmortemInput): Pr
     (request: A) => {
       if (!record.outcomes.has(request.requestId)) handle(request);
     };
-  setHandler(postmortemSignal, once((request: PostmortemRequest) => recordPostmortem(record, request)));
+  setHandler(
+    postmortemSignal,
+    once((request: PostmortemRequest) => recordPostmortem(record, request)),
+  );
+  // A promote-canary proposal made at resolution is still approved or rejected here.
+  setHandler(
+    approveSignal,
+    once((request: ProposalAction) => decide(record, request, 'approve')),
+  );
+  setHandler(
+    rejectSignal,
+    once((request: ProposalAction) => decide(record, request, 'reject')),
+  );
   for (const [signal, action] of [
     [acknowledgeSignal, 'acknowledge'],
     [mitigateSignal, 'mitigate'],
     [resolveSignal, 'resolve'],
-    [approveSignal, 'approve'],
-    [rejectSignal, 'reject'],
   ] as const) {
-    setHandler(signal, once((request: ActionRequest) => refuse(record, request, action, `incident is ${record.state}`)));
+    setHandler(
+      signal,
+      once((request: ActionRequest) => refuse(record, request, action, `incident is ${record.state}`)),
+    );
   }
   setHandler(incidentQuery, () => record.view);
   setHandler(outcomeQuery, (requestId) => record.outcomes.get(requestId));
   record.publish();
 
   let reminders = 0;
-  while (record.state !== 'postmortem-complete') {
+  let nextReminder = Date.parse(record.now()) + timings.postmortemReminderMs;
+  const watchers = new CancellationScope();
+  const approved = () => record.view.proposals.some((p) => p.state === 'approved');
+  const complete = () => record.state === 'postmortem-complete';
+  while (!complete()) {
     await flush(record);
-    const woke = await condition(() => record.state === 'postmortem-complete' || record.hasOutbox(), timings.postmortemReminderMs, {
-      summary: 'remind the owners to record the postmortem',
+    await openApproved(record, watchers, timings);
+    expireProposals(record);
+    const wait = Math.max(1, Math.min(nextReminder - Date.parse(record.now()), nextDeadline(record)));
+    await condition(() => complete() || record.hasOutbox() || approved(), wait, {
+      summary: 'wait for the postmortem (reminding the owners)',
     });
-    if (!woke) {
+    if (!complete() && Date.parse(record.now()) >= nextReminder) {
+      nextReminder = Date.parse(record.now()) + timings.postmortemReminderMs;
       reminders++;
       record.note('reminder', SAFEDEPLOY_ACTOR, `postmortem still missing (reminder ${reminders})`);
-      record.queueAudit('incidents', { type: 'postmortem-reminder', incidentId: view.incidentId, service: view.service, reminder: reminders });
+      record.queueAudit('incidents', {
+        type: 'postmortem-reminder',
+        incidentId: view.incidentId,
+        service: view.service,
+        reminder: reminders,
+      });
     }
   }
+  watchers.cancel();
   await flush(record);
   return record.view;
 }
 
 function recordPostmortem(record: IncidentRecord, request: PostmortemRequest): void {
-  if (record.state !== 'resolved') return refuse(record, request, 'postmortem', `incident is ${record.state}`);
-  if (!/^https?:\/\/\S+$/.test(request.url)) return refuse(record, request, 'postmortem', `"${request.url}" is not an http(s) link to the postmortem document`);
+  if (record.state !== 'resolved')
+    return refuse(record, request, 'postmortem', `incident is ${record.state}`);
+  if (!/^https?:\/\/\S+$/.test(request.url))
+    return refuse(
+      record,
+      request,
+      'postmortem',
+      `"${request.url}" is not an http(s) link to the postmortem document`,
+    );
   const postmortem = { url: request.url, actionItems: request.actionItems, by: request.by, at: record.now() };
   record.view.postmortem = postmortem;
   record.queueEvidence('postmortem.json', { ...postmortem, reason: request.reason });
-  record.note('postmortem', request.by, `postmortem recorded: ${request.url} (${request.actionItems.length} action items)`);
+  record.note(
+    'postmortem',
+    request.by,
+    `postmortem recorded: ${request.url} (${request.actionItems.length} action items)`,
+  );
   record.transition('postmortem-complete', request.by, request.reason || 'postmortem recorded');
-  record.answer(request.requestId, true, `postmortem recorded; ${record.view.incidentId} is postmortem-complete`);
+  record.answer(
+    request.requestId,
+    true,
+    `postmortem recorded; ${record.view.incidentId} is postmortem-complete`,
+  );
 }

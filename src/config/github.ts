@@ -6,10 +6,14 @@ export function githubAuthFromEnv(env: NodeJS.ProcessEnv = process.env): GitHubA
   if (env.GITHUB_TOKEN) return { kind: 'token', token: env.GITHUB_TOKEN };
   const appId = env.GITHUB_APP_ID;
   if (!appId) return undefined;
-  const privateKey = env.GITHUB_APP_PRIVATE_KEY ?? (env.GITHUB_APP_PRIVATE_KEY_FILE ? readFileSync(env.GITHUB_APP_PRIVATE_KEY_FILE, 'utf8') : undefined);
+  const privateKey =
+    env.GITHUB_APP_PRIVATE_KEY ??
+    (env.GITHUB_APP_PRIVATE_KEY_FILE ? readFileSync(env.GITHUB_APP_PRIVATE_KEY_FILE, 'utf8') : undefined);
   const installationId = Number(env.GITHUB_APP_INSTALLATION_ID);
   if (!privateKey || !Number.isInteger(installationId)) {
-    throw new Error('GITHUB_APP_ID is set: also set GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_FILE) and GITHUB_APP_INSTALLATION_ID');
+    throw new Error(
+      'GITHUB_APP_ID is set: also set GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_FILE) and GITHUB_APP_INSTALLATION_ID',
+    );
   }
   return { kind: 'app', appId, privateKey, installationId };
 }

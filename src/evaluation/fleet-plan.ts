@@ -13,7 +13,13 @@ export interface LastSeen {
 
 export type FleetAction =
   /** start: signal-with-start (the service is burning); otherwise signal an incident if one runs. */
-  | { kind: 'incident'; service: string; start: boolean; observation: ServiceObservation; lastHealthyAt?: string }
+  | {
+      kind: 'incident';
+      service: string;
+      start: boolean;
+      observation: ServiceObservation;
+      lastHealthyAt?: string;
+    }
   | { kind: 'policy'; service: string; start: boolean; observation: ServiceObservation }
   | { kind: 'freeze'; service: string; exhausted: boolean; at: string; context?: ServiceContext };
 
@@ -22,14 +28,21 @@ export interface FleetPlan {
   next: Record<string, LastSeen>;
 }
 
-export function planFleetActions(previous: Record<string, LastSeen>, observations: ServiceObservation[]): FleetPlan {
+export function planFleetActions(
+  previous: Record<string, LastSeen>,
+  observations: ServiceObservation[],
+): FleetPlan {
   const actions: FleetAction[] = [];
   const next: Record<string, LastSeen> = {};
   for (const o of observations) {
     const before = previous[o.service];
     actions.push(...incidentActions(before, o), ...policyActions(before, o), ...freezeActions(before, o));
     const lastNormalAt = o.severity === 'normal' ? o.evaluatedAt : before?.lastNormalAt;
-    next[o.service] = { severity: o.severity, violations: o.violations.join(','), ...(lastNormalAt ? { lastNormalAt } : {}) };
+    next[o.service] = {
+      severity: o.severity,
+      violations: o.violations.join(','),
+      ...(lastNormalAt ? { lastNormalAt } : {}),
+    };
   }
   return { actions, next };
 }
@@ -37,10 +50,20 @@ export function planFleetActions(previous: Record<string, LastSeen>, observation
 function incidentActions(before: LastSeen | undefined, o: ServiceObservation): FleetAction[] {
   if (before?.severity === o.severity) return [];
   if (isBurning(o.severity)) {
-    return [{ kind: 'incident', service: o.service, start: true, observation: o, ...(before?.lastNormalAt ? { lastHealthyAt: before.lastNormalAt } : {}) }];
+    return [
+      {
+        kind: 'incident',
+        service: o.service,
+        start: true,
+        observation: o,
+        ...(before?.lastNormalAt ? { lastHealthyAt: before.lastNormalAt } : {}),
+      },
+    ];
   }
   // Recovery (or a switch to no-data) matters only to an incident that may be running.
-  return before && isBurning(before.severity) ? [{ kind: 'incident', service: o.service, start: false, observation: o }] : [];
+  return before && isBurning(before.severity)
+    ? [{ kind: 'incident', service: o.service, start: false, observation: o }]
+    : [];
 }
 
 function policyActions(before: LastSeen | undefined, o: ServiceObservation): FleetAction[] {
@@ -53,5 +76,13 @@ function freezeActions(before: LastSeen | undefined, o: ServiceObservation): Fle
   const was = before?.severity === 'exhausted';
   const is = o.severity === 'exhausted';
   if (was === is) return [];
-  return [{ kind: 'freeze', service: o.service, exhausted: is, at: o.evaluatedAt, ...(o.detail ? { context: o.detail.context } : {}) }];
+  return [
+    {
+      kind: 'freeze',
+      service: o.service,
+      exhausted: is,
+      at: o.evaluatedAt,
+      ...(o.detail ? { context: o.detail.context } : {}),
+    },
+  ];
 }

@@ -31,8 +31,15 @@ export interface ServiceObservation {
   severity: Severity;
   verdict: Verdict;
   violations: PolicyViolation['code'][];
+  /** A canary of the service's Rollout is in progress (Argo Rollouts' rollout_info: Progressing or Paused). */
+  canary?: boolean;
   /** Present unless the service is normal, allowed and without violations. */
-  detail?: { reasons: GateReason[]; slos: SloDigest[]; violations: PolicyViolation[]; context: ServiceContext };
+  detail?: {
+    reasons: GateReason[];
+    slos: SloDigest[];
+    violations: PolicyViolation[];
+    context: ServiceContext;
+  };
 }
 
 export function contextOf(service: Service): ServiceContext {
@@ -45,7 +52,12 @@ export function contextOf(service: Service): ServiceContext {
   };
 }
 
-export function observe(service: Service, assessment: ServiceAssessment, violations: PolicyViolation[], evaluatedAt: string): ServiceObservation {
+export function observe(
+  service: Service,
+  assessment: ServiceAssessment,
+  violations: PolicyViolation[],
+  evaluatedAt: string,
+): ServiceObservation {
   const own = violations.filter((v) => v.service === service.name);
   const observation: ServiceObservation = {
     service: service.name,
@@ -54,7 +66,8 @@ export function observe(service: Service, assessment: ServiceAssessment, violati
     verdict: assessment.gate.verdict,
     violations: own.map((v) => v.code).sort(),
   };
-  if (assessment.severity === 'normal' && own.length === 0 && assessment.gate.verdict === 'allow') return observation;
+  if (assessment.severity === 'normal' && own.length === 0 && assessment.gate.verdict === 'allow')
+    return observation;
   return {
     ...observation,
     detail: {

@@ -41,7 +41,12 @@ export function hashLine(line: Omit<AuditLine, 'hash'>): string {
 }
 
 /** Appends the entries not yet in the stream; returns how many were written. */
-export async function appendAudit(dataDir: string, stream: AuditStream, entries: AuditEntry[], secrets: readonly string[] = []): Promise<number> {
+export async function appendAudit(
+  dataDir: string,
+  stream: AuditStream,
+  entries: AuditEntry[],
+  secrets: readonly string[] = [],
+): Promise<number> {
   const file = streamPath(dataDir, stream);
   await mkdir(path.dirname(file), { recursive: true });
   return withFileLock(`${file}.lock`, async () => {
@@ -66,7 +71,10 @@ export async function appendAudit(dataDir: string, stream: AuditStream, entries:
 }
 
 async function readTail(file: string): Promise<StreamTail> {
-  const size = await stat(file).then((s) => s.size, () => 0);
+  const size = await stat(file).then(
+    (s) => s.size,
+    () => 0,
+  );
   const cached = tails.get(file);
   if (cached && cached.size === size) return cached;
   const tail: StreamTail = { size, seq: 0, hash: GENESIS_HASH, eventIds: new Set() };
@@ -112,8 +120,10 @@ function lineProblem(raw: string, expectedSeq: number, prevHash: string): string
   } catch {
     return 'not valid JSON';
   }
-  if (line.seq !== expectedSeq) return `seq is ${String(line.seq)}, expected ${expectedSeq} (a line was deleted, inserted or moved)`;
-  if (line.prevHash !== prevHash) return 'prevHash does not match the previous line (a line was deleted, inserted or moved)';
+  if (line.seq !== expectedSeq)
+    return `seq is ${String(line.seq)}, expected ${expectedSeq} (a line was deleted, inserted or moved)`;
+  if (line.prevHash !== prevHash)
+    return 'prevHash does not match the previous line (a line was deleted, inserted or moved)';
   const { hash, ...body } = line;
   if (hashLine(body) !== hash) return 'hash does not match the line (the line was edited)';
   return null;

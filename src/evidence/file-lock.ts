@@ -25,7 +25,10 @@ async function holdLock<T>(lockPath: string, work: () => Promise<T>): Promise<T>
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       // A process killed while holding the lock leaves it behind; it is stale after STALE_MS.
-      const age = await stat(lockPath).then((s) => Date.now() - s.mtimeMs, () => 0);
+      const age = await stat(lockPath).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
       if (age > STALE_MS) await rm(lockPath, { force: true });
       else await new Promise((r) => setTimeout(r, Math.min(200, 5 * 2 ** Math.min(attempt, 6))));
     }

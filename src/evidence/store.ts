@@ -12,8 +12,15 @@ export function evidenceDir(dataDir: string, incidentId: string): string {
 }
 
 /** Returns true when the file was written, false when it already held the same content. */
-export async function writeEvidence(dataDir: string, incidentId: string, name: string, content: unknown, secrets: readonly string[] = []): Promise<boolean> {
-  if (!SAFE_SEGMENT.test(name) || !name.endsWith('.json')) throw new Error(`invalid evidence file name: "${name}"`);
+export async function writeEvidence(
+  dataDir: string,
+  incidentId: string,
+  name: string,
+  content: unknown,
+  secrets: readonly string[] = [],
+): Promise<boolean> {
+  if (!SAFE_SEGMENT.test(name) || !name.endsWith('.json'))
+    throw new Error(`invalid evidence file name: "${name}"`);
   const dir = evidenceDir(dataDir, incidentId);
   const file = path.join(dir, name);
   const text = `${redact(JSON.stringify(content, null, 2), secrets)}\n`;

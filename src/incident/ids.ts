@@ -3,7 +3,10 @@
 
 /** e.g. checkout-20260101t000000z: readable, sortable, unique per service and detection time. */
 export function incidentIdFor(service: string, detectedAt: string): string {
-  const compact = detectedAt.replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '').toLowerCase();
+  const compact = detectedAt
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/[-:]/g, '')
+    .toLowerCase();
   return `${service}-${compact}`;
 }
 

@@ -1,7 +1,13 @@
 // The incident lifecycle as data: states, the transitions allowed between them, and a pure function
 // that applies one. Workflows call it; nothing else changes an incident's state.
 
-export const INCIDENT_STATES = ['detected', 'investigating', 'mitigated', 'resolved', 'postmortem-complete'] as const;
+export const INCIDENT_STATES = [
+  'detected',
+  'investigating',
+  'mitigated',
+  'resolved',
+  'postmortem-complete',
+] as const;
 export type IncidentState = (typeof INCIDENT_STATES)[number];
 
 /**
@@ -41,7 +47,13 @@ export function canTransition(from: IncidentState, to: IncidentState): boolean {
 }
 
 /** The next transition, or an InvalidTransitionError naming both states. */
-export function nextTransition(from: IncidentState, to: IncidentState, at: string, actor: string, reason: string): Transition {
+export function nextTransition(
+  from: IncidentState,
+  to: IncidentState,
+  at: string,
+  actor: string,
+  reason: string,
+): Transition {
   if (!canTransition(from, to)) throw new InvalidTransitionError(from, to);
   return { from, to, at, actor, reason };
 }

@@ -84,5 +84,7 @@ export function refusalFor(
 
 /** At most one open proposal per incident and type (DESIGN.md "Proposals"). */
 export function hasLiveProposal(proposals: readonly Proposal[], type: ProposalType): boolean {
-  return proposals.some((p) => p.type === type && ['pending', 'approved', 'opened', 'merged'].includes(p.state));
+  return proposals.some(
+    (p) => p.type === type && ['pending', 'approved', 'opened', 'merged'].includes(p.state),
+  );
 }

@@ -39,18 +39,37 @@ export async function answerGate(
   try {
     state = await serviceTemporalState(deps.temporal, service);
   } catch (err) {
-    return failClosed(base, 'temporal-unavailable', `Temporal cannot be reached (${message(err)}); SafeDeploy fails closed`);
+    return failClosed(
+      base,
+      'temporal-unavailable',
+      `Temporal cannot be reached (${message(err)}); SafeDeploy fails closed`,
+    );
   }
   try {
     const measured = await measureFleet(deps.prometheus, [entry], at);
-    const assessment = assessService(entry, (slo) => measured.slos.get(sloKey(service, slo)), deps.catalog.violations, state);
-    return { ...base, verdict: assessment.gate.verdict, reasons: assessment.gate.reasons, severity: assessment.severity, slos: assessment.slos };
+    const assessment = assessService(
+      entry,
+      (slo) => measured.slos.get(sloKey(service, slo)),
+      deps.catalog.violations,
+      state,
+    );
+    return {
+      ...base,
+      verdict: assessment.gate.verdict,
+      reasons: assessment.gate.reasons,
+      severity: assessment.severity,
+      slos: assessment.slos,
+    };
   } catch (err) {
     return failClosed(base, 'prometheus-unavailable', `${message(err)}; SafeDeploy fails closed`);
   }
 }
 
-function failClosed(base: Omit<GateAnswer, 'verdict' | 'reasons'>, code: GateReason['code'], text: string): GateAnswer {
+function failClosed(
+  base: Omit<GateAnswer, 'verdict' | 'reasons'>,
+  code: GateReason['code'],
+  text: string,
+): GateAnswer {
   return { ...base, verdict: 'deny', reasons: [{ code, message: text }] };
 }
 

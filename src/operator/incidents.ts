@@ -37,7 +37,10 @@ export async function listIncidents(client: Client, options: ListOptions = {}): 
   for await (const w of client.workflow.list({ query: filters.join(' AND ') })) {
     const view = await viewOf(client, w.workflowId, w.runId).catch(() => undefined);
     // A completed incident workflow was handed to its postmortem workflow, which lists it instead.
-    if (view && !(w.type === 'incidentWorkflow' && view.state === 'resolved' && w.status.name === 'COMPLETED')) {
+    if (
+      view &&
+      !(w.type === 'incidentWorkflow' && view.state === 'resolved' && w.status.name === 'COMPLETED')
+    ) {
       refs.push({ workflowId: w.workflowId, view });
     }
     if (options.limit && refs.length >= options.limit) break;
@@ -54,14 +57,25 @@ const INCIDENT_ID = /^(?<service>[a-z0-9]([-a-z0-9]*[a-z0-9])?)-(?<at>\d{8}t\d{6
 export async function findIncident(client: Client, ref: string): Promise<IncidentRef | undefined> {
   const match = INCIDENT_ID.exec(ref);
   const candidates = match?.groups
-    ? [workflowIds.postmortem(ref), workflowIds.incident(match.groups.service!), workflowIds.policyIncident(match.groups.service!)]
+    ? [
+        workflowIds.postmortem(ref),
+        workflowIds.incident(match.groups.service!),
+        workflowIds.policyIncident(match.groups.service!),
+      ]
     : [workflowIds.incident(ref), workflowIds.policyIncident(ref)];
   for (const workflowId of candidates) {
     const view = await viewOf(client, workflowId).catch((err: unknown) => {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     });
-    if (view && (!match || view.incidentId === ref)) return { workflowId: view.state === 'resolved' || view.state === 'postmortem-complete' ? workflowIds.postmortem(view.incidentId) : workflowId, view };
+    if (view && (!match || view.incidentId === ref))
+      return {
+        workflowId:
+          view.state === 'resolved' || view.state === 'postmortem-complete'
+            ? workflowIds.postmortem(view.incidentId)
+            : workflowId,
+        view,
+      };
   }
   return undefined;
 }
@@ -75,14 +89,19 @@ export interface ServiceTemporalState {
 export async function serviceTemporalState(client: Client, service: string): Promise<ServiceTemporalState> {
   const state: ServiceTemporalState = {};
   for (const workflowId of [workflowIds.incident(service), workflowIds.policyIncident(service)]) {
-    const view = await runningQuery(client, workflowId, () => client.workflow.getHandle(workflowId).query(incidentQuery));
+    const view = await runningQuery(client, workflowId, () =>
+      client.workflow.getHandle(workflowId).query(incidentQuery),
+    );
     if (view && isActive(view.state)) {
       state.incident = { id: view.incidentId, state: view.state };
       break;
     }
   }
-  const freeze = await runningQuery(client, workflowIds.freeze(service), () => client.workflow.getHandle(workflowIds.freeze(service)).query(freezeQuery));
-  if (freeze?.state === 'frozen') state.freeze = { until: freeze.until ?? 'the error budget recovers, then its freeze duration' };
+  const freeze = await runningQuery(client, workflowIds.freeze(service), () =>
+    client.workflow.getHandle(workflowIds.freeze(service)).query(freezeQuery),
+  );
+  if (freeze?.state === 'frozen')
+    state.freeze = { until: freeze.until ?? 'the error budget recovers, then its freeze duration' };
   return state;
 }
 
@@ -92,13 +111,20 @@ export async function listFreezes(client: Client, all = false): Promise<FreezeVi
   const views: FreezeView[] = [];
   for await (const w of client.workflow.list({ query })) {
     const handle = client.workflow.getHandle(w.workflowId, w.runId);
-    const view = w.status.name === 'RUNNING' ? await handle.query(freezeQuery).catch(() => undefined) : ((await handle.result().catch(() => undefined)) as FreezeView | undefined);
+    const view =
+      w.status.name === 'RUNNING'
+        ? await handle.query(freezeQuery).catch(() => undefined)
+        : ((await handle.result().catch(() => undefined)) as FreezeView | undefined);
     if (view) views.push(view);
   }
   return views;
 }
 
-async function runningQuery<T>(client: Client, workflowId: string, query: () => Promise<T>): Promise<T | undefined> {
+async function runningQuery<T>(
+  client: Client,
+  workflowId: string,
+  query: () => Promise<T>,
+): Promise<T | undefined> {
   try {
     const d = await client.workflow.getHandle(workflowId).describe();
     return d.status.name === 'RUNNING' ? await query() : undefined;

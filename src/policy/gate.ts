@@ -54,7 +54,10 @@ export function decideGate(input: GateInput): GateDecision {
       ? 'hold'
       : 'allow';
   // Deny reasons first: they are the ones a human must clear.
-  const ordered = [...findings.filter((f) => f.verdict === 'deny'), ...findings.filter((f) => f.verdict === 'hold')];
+  const ordered = [
+    ...findings.filter((f) => f.verdict === 'deny'),
+    ...findings.filter((f) => f.verdict === 'hold'),
+  ];
   return { verdict, reasons: ordered.map(({ verdict: _v, ...reason }) => reason) };
 }
 
@@ -71,14 +74,24 @@ function findingsForSlo(slo: SloAssessment, governance: Governance): Finding[] {
     case 'exhausted':
       return [deny('exhausted', slo.name, `${at}: error budget exhausted (${percent(remaining)} remaining)`)];
     case 'fast-burn':
-      return [deny('fast-burn', slo.name, `${at}: fast burn (1h ${fmt(slo.burnRates['1h'])}x, 6h ${fmt(slo.burnRates['6h'])}x)`)];
+      return [
+        deny(
+          'fast-burn',
+          slo.name,
+          `${at}: fast burn (1h ${fmt(slo.burnRates['1h'])}x, 6h ${fmt(slo.burnRates['6h'])}x)`,
+        ),
+      ];
     case 'no-data': {
       const message = `${at}: no data from Prometheus; SafeDeploy fails closed (onNoData: ${governance.onNoData})`;
       return [{ verdict: governance.onNoData, code: 'no-data', slo: slo.name, message }];
     }
     case 'slow-burn':
       return [
-        hold('slow-burn', slo.name, `${at}: slow burn (1d ${fmt(slo.burnRates['1d'])}x, 3d ${fmt(slo.burnRates['3d'])}x)`),
+        hold(
+          'slow-burn',
+          slo.name,
+          `${at}: slow burn (1d ${fmt(slo.burnRates['1d'])}x, 3d ${fmt(slo.burnRates['3d'])}x)`,
+        ),
         ...marginFinding(slo, governance, at),
       ];
     case 'normal':
@@ -99,9 +112,12 @@ function marginFinding(slo: SloAssessment, governance: Governance, at: string): 
 }
 
 function stateFindings({ violations, freeze, incident }: GateInput): Finding[] {
-  const findings: Finding[] = violations.map((v) => deny('policy-violation', undefined, `${v.code}: ${v.message}`));
+  const findings: Finding[] = violations.map((v) =>
+    deny('policy-violation', undefined, `${v.code}: ${v.message}`),
+  );
   if (freeze) findings.push(deny('freeze-active', undefined, `frozen until ${freeze.until}`));
-  if (incident) findings.push(deny('incident-active', undefined, `incident ${incident.id} is ${incident.state}`));
+  if (incident)
+    findings.push(deny('incident-active', undefined, `incident ${incident.id} is ${incident.state}`));
   return findings;
 }
 

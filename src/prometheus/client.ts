@@ -37,7 +37,10 @@ export class PrometheusClient {
     const body = new URLSearchParams({ query: expr, time: (at.getTime() / 1000).toFixed(3) });
     const parsed = queryResponse.safeParse(await this.post('/api/v1/query', body, expr));
     if (!parsed.success) {
-      throw new PrometheusUnavailableError(this.url, `unexpected response shape: ${parsed.error.issues[0]?.message}`);
+      throw new PrometheusUnavailableError(
+        this.url,
+        `unexpected response shape: ${parsed.error.issues[0]?.message}`,
+      );
     }
     const response = parsed.data;
     if (response.status === 'error') throw new PromQLError(expr, response.errorType, response.error);
@@ -48,7 +51,11 @@ export class PrometheusClient {
       case 'scalar':
         return [{ labels: {}, value: parseSampleValue(data.result[1]) }];
       default:
-        throw new PromQLError(expr, 'bad_data', `expected an instant vector or scalar, got a ${data.resultType}`);
+        throw new PromQLError(
+          expr,
+          'bad_data',
+          `expected an instant vector or scalar, got a ${data.resultType}`,
+        );
     }
   }
 

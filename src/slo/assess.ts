@@ -25,7 +25,8 @@ export interface SloAssessment {
 export function assessSlo(slo: Slo, measured: SloMeasurement): SloAssessment {
   const windows = [...ALERT_WINDOWS, slo.window];
   const errorRatios: Record<string, number | null> = {};
-  for (const w of windows) errorRatios[w] = errorRatio(measured.errors[w] ?? null, measured.totals[w] ?? null);
+  for (const w of windows)
+    errorRatios[w] = errorRatio(measured.errors[w] ?? null, measured.totals[w] ?? null);
   const burnRates = {} as Record<AlertWindow, number | null>;
   for (const w of ALERT_WINDOWS) burnRates[w] = burnRate(errorRatios[w] ?? null, slo.objective);
   const remaining = budgetRemaining(errorRatios[slo.window] ?? null, slo.objective);

@@ -17,7 +17,10 @@ export interface TemporalOptions {
   apiKey?: string;
 }
 
-export function temporalOptionsFromEnv(overrides: Partial<TemporalOptions> = {}, env = process.env): TemporalOptions {
+export function temporalOptionsFromEnv(
+  overrides: Partial<TemporalOptions> = {},
+  env = process.env,
+): TemporalOptions {
   const options: TemporalOptions = {
     address: overrides.address ?? envOr('TEMPORAL_ADDRESS', DEFAULTS.temporalAddress),
     namespace: overrides.namespace ?? envOr('TEMPORAL_NAMESPACE', DEFAULTS.temporalNamespace),
@@ -35,7 +38,10 @@ export function temporalOptionsFromEnv(overrides: Partial<TemporalOptions> = {},
 
 /** The TLS part shared by client and worker connections. */
 export function tlsConfig(o: TemporalOptions): { tls?: object | boolean; apiKey?: string } {
-  const mtls = o.tlsCertPath && o.tlsKeyPath ? { clientCertPair: { crt: readFileSync(o.tlsCertPath), key: readFileSync(o.tlsKeyPath) } } : {};
+  const mtls =
+    o.tlsCertPath && o.tlsKeyPath
+      ? { clientCertPair: { crt: readFileSync(o.tlsCertPath), key: readFileSync(o.tlsKeyPath) } }
+      : {};
   const ca = o.tlsCaPath ? { serverRootCACertificate: readFileSync(o.tlsCaPath) } : {};
   const name = o.tlsServerName ? { serverNameOverride: o.tlsServerName } : {};
   const tls = o.tls ? { ...mtls, ...ca, ...name } : undefined;
@@ -43,6 +49,10 @@ export function tlsConfig(o: TemporalOptions): { tls?: object | boolean; apiKey?
 }
 
 export async function connectClient(o: TemporalOptions, connectTimeoutMs = 10_000): Promise<Client> {
-  const connection = await Connection.connect({ address: o.address, connectTimeout: connectTimeoutMs, ...tlsConfig(o) });
+  const connection = await Connection.connect({
+    address: o.address,
+    connectTimeout: connectTimeoutMs,
+    ...tlsConfig(o),
+  });
   return new Client({ connection, namespace: o.namespace });
 }

@@ -5,7 +5,11 @@ import { TASK_QUEUE, type IncidentTimings } from '../../workflows/messages';
 import type { fleetEvaluationWorkflow } from '../../workflows';
 
 /** Starts the periodic fleet evaluation unless it already runs (idempotent by workflow id). */
-export async function ensureFleetEvaluation(client: Client, intervalMs: number, timings: IncidentTimings): Promise<{ runId: string }> {
+export async function ensureFleetEvaluation(
+  client: Client,
+  intervalMs: number,
+  timings: IncidentTimings,
+): Promise<{ runId: string }> {
   const handle = await client.workflow.start<typeof fleetEvaluationWorkflow>('fleetEvaluationWorkflow', {
     workflowId: workflowIds.fleetEvaluation,
     taskQueue: TASK_QUEUE,
@@ -13,7 +17,8 @@ export async function ensureFleetEvaluation(client: Client, intervalMs: number, 
     workflowIdConflictPolicy: 'USE_EXISTING',
     typedSearchAttributes: [{ key: SafeDeployKind, value: 'evaluation' }],
     staticSummary: `Fleet evaluation every ${intervalMs / 1000}s`,
-    staticDetails: 'Measures every SLO in the catalog, decides, and signals incident and freeze workflows on a change.',
+    staticDetails:
+      'Measures every SLO in the catalog, decides, and signals incident and freeze workflows on a change.',
   });
   return { runId: handle.firstExecutionRunId };
 }

@@ -27,7 +27,10 @@ export async function createSafeDeployWorker(config: WorkerConfig): Promise<Work
   const github = githubAuthFromEnv();
   const secrets = [...secretsOf(github), ...(config.temporal.apiKey ? [config.temporal.apiKey] : [])];
   const client = await connectClient(config.temporal);
-  const connection = await NativeConnection.connect({ address: config.temporal.address, ...tlsConfig(config.temporal) });
+  const connection = await NativeConnection.connect({
+    address: config.temporal.address,
+    ...tlsConfig(config.temporal),
+  });
   const activities = createActivities({
     catalogDir: path.resolve(config.catalogDir),
     prometheus: new PrometheusClient({ url: config.prometheusUrl }),
@@ -39,7 +42,13 @@ export async function createSafeDeployWorker(config: WorkerConfig): Promise<Work
   const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = config.workflowBundlePath
     ? { workflowBundle: { codePath: config.workflowBundlePath } }
     : { workflowsPath: require.resolve('../../workflows') };
-  const worker = await Worker.create({ connection, namespace: config.temporal.namespace, taskQueue: TASK_QUEUE, activities, ...workflows });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: TASK_QUEUE,
+    activities,
+    ...workflows,
+  });
   if (config.startEvaluation) {
     await ensureFleetEvaluation(client, config.intervalMs, config.timings);
     config.log(`fleet evaluation running every ${config.intervalMs / 1000}s`);

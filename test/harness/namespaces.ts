@@ -13,11 +13,21 @@ const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWOR
 /** Registers `namespace` (if new) with SafeDeploy's search attributes; returns a client for it. */
 export async function namespaceClient(namespace: string, address = testTemporalAddress()): Promise<Client> {
   const connection = await Connection.connect({ address });
-  const registered = await connection.workflowService.describeNamespace({ namespace }).then(() => true, () => false);
+  const registered = await connection.workflowService.describeNamespace({ namespace }).then(
+    () => true,
+    () => false,
+  );
   if (!registered) {
-    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+    await connection.workflowService.registerNamespace({
+      namespace,
+      workflowExecutionRetentionPeriod: msToTs('1 day'),
+    });
   }
-  await waitFor(() => connection.workflowService.describeNamespace({ namespace }).then(() => true), 30_000, `namespace ${namespace}`);
+  await waitFor(
+    () => connection.workflowService.describeNamespace({ namespace }).then(() => true),
+    30_000,
+    `namespace ${namespace}`,
+  );
   const searchAttributes = Object.fromEntries(SAFEDEPLOY_SEARCH_ATTRIBUTES.map((key) => [key.name, KEYWORD]));
   // The operator service learns of a new namespace only when its cache refreshes: retry until it does.
   await waitFor(
@@ -34,9 +44,16 @@ export async function namespaceClient(namespace: string, address = testTemporalA
   );
   const client = new Client({ connection, namespace });
   // A new namespace reaches every server component only after its cache refreshes: wait until a list works.
-  await waitFor(async () => {
-    for await (const _ of client.workflow.list({ query: `${SAFEDEPLOY_SEARCH_ATTRIBUTES[0]!.name} = 'probe'` })) break;
-    return true;
-  }, 30_000, `namespace ${namespace} to be usable`);
+  await waitFor(
+    async () => {
+      for await (const _ of client.workflow.list({
+        query: `${SAFEDEPLOY_SEARCH_ATTRIBUTES[0]!.name} = 'probe'`,
+      }))
+        break;
+      return true;
+    },
+    30_000,
+    `namespace ${namespace} to be usable`,
+  );
   return client;
 }

@@ -20,30 +20,48 @@ import { BIN } from '../support/cli';
 import { buildWorld, startWorker, workflowBundlePath, type ControlLoopWorld } from '../support/control-loop';
 
 async function openedIncident(client: Client): Promise<IncidentView> {
-  return waitFor(async () => {
-    const v = await client.workflow.getHandle(workflowIds.incident('checkout')).query(incidentQuery).catch(() => undefined);
-    return v && v.proposals.length > 0 ? v : undefined;
-  }, 60_000, 'the incident and its rollback proposal');
+  return waitFor(
+    async () => {
+      const v = await client.workflow
+        .getHandle(workflowIds.incident('checkout'))
+        .query(incidentQuery)
+        .catch(() => undefined);
+      return v && v.proposals.length > 0 ? v : undefined;
+    },
+    60_000,
+    'the incident and its rollback proposal',
+  );
 }
 
 async function approve(client: Client, by = 'alice'): Promise<string> {
   const requestId = randomUUID();
-  await client.workflow.getHandle(workflowIds.incident('checkout')).signal(approveSignal, { requestId, by, reason: 'roll back', proposal: 'rollback-rollout' });
+  await client.workflow
+    .getHandle(workflowIds.incident('checkout'))
+    .signal(approveSignal, { requestId, by, reason: 'roll back', proposal: 'rollback-rollout' });
   return requestId;
 }
 
 function finalOutcome(client: Client, requestId: string, timeoutMs: number) {
-  return waitFor(async () => {
-    const o = await client.workflow.getHandle(workflowIds.incident('checkout')).query(outcomeQuery, requestId);
-    return o?.final ? o : undefined;
-  }, timeoutMs, 'the approval outcome');
+  return waitFor(
+    async () => {
+      const o = await client.workflow
+        .getHandle(workflowIds.incident('checkout'))
+        .query(outcomeQuery, requestId);
+      return o?.final ? o : undefined;
+    },
+    timeoutMs,
+    'the approval outcome',
+  );
 }
 
 /** A server-side hook that stalls the first push, so the test can kill the worker mid-push. */
 function stallFirstPush(repoDir: string): string {
   const markers = mkdtempSync(path.join(os.tmpdir(), 'safedeploy-push-'));
   const hook = path.join(repoDir, 'hooks', 'pre-receive');
-  writeFileSync(hook, `#!/bin/sh\nif [ ! -e "${markers}/stalled" ]; then touch "${markers}/stalled"; sleep 20; fi\nexit 0\n`);
+  writeFileSync(
+    hook,
+    `#!/bin/sh\nif [ ! -e "${markers}/stalled" ]; then touch "${markers}/stalled"; sleep 20; fi\nexit 0\n`,
+  );
   chmodSync(hook, 0o755);
   return path.join(markers, 'stalled');
 }
@@ -55,11 +73,32 @@ describe('a worker killed with SIGKILL while it pushes the rollback branch', () 
   let worker: ChildProcess | undefined;
 
   const spawnWorker = async (): Promise<ChildProcess> => {
-    const child = spawn(process.execPath, [BIN, 'worker', '--catalog', world.catalogDir, '--prometheus', world.prometheus.url, '--data-dir', world.dataDir, '--interval', '1s', '--cooldown', '3s', '--merge-poll', '300ms', '--workflow-bundle', await workflowBundlePath()], {
-      env: { ...process.env, TEMPORAL_ADDRESS: testTemporalAddress(), TEMPORAL_NAMESPACE: namespace },
-      stdio: 'ignore',
-      detached: true, // its own process group: killing it takes its git children down too, like a lost machine
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'worker',
+        '--catalog',
+        world.catalogDir,
+        '--prometheus',
+        world.prometheus.url,
+        '--data-dir',
+        world.dataDir,
+        '--interval',
+        '1s',
+        '--cooldown',
+        '3s',
+        '--merge-poll',
+        '300ms',
+        '--workflow-bundle',
+        await workflowBundlePath(),
+      ],
+      {
+        env: { ...process.env, TEMPORAL_ADDRESS: testTemporalAddress(), TEMPORAL_NAMESPACE: namespace },
+        stdio: 'ignore',
+        detached: true, // its own process group: killing it takes its git children down too, like a lost machine
+      },
+    );
     return child;
   };
   const killWorker = (child: ChildProcess) => {
@@ -73,18 +112,29 @@ describe('a worker killed with SIGKILL while it pushes the rollback branch', () 
 
   afterAll(async () => {
     if (worker && worker.exitCode === null) killWorker(worker);
-    await client?.workflow.getHandle(workflowIds.fleetEvaluation).terminate('test over').catch(() => undefined);
-    await client?.workflow.getHandle(workflowIds.incident('checkout')).terminate('test over').catch(() => undefined);
+    await client?.workflow
+      .getHandle(workflowIds.fleetEvaluation)
+      .terminate('test over')
+      .catch(() => undefined);
+    await client?.workflow
+      .getHandle(workflowIds.incident('checkout'))
+      .terminate('test over')
+      .catch(() => undefined);
     await client?.connection.close();
     await world?.stop();
   });
 
   it('converges on one branch with one commit after a restart', async () => {
     worker = await spawnWorker();
-    await waitFor(async () => {
-      for await (const _ of client.workflow.list({ query: `WorkflowType = 'fleetEvaluationWorkflow'` })) return true;
-      return false;
-    }, 60_000, 'the fleet evaluation to start');
+    await waitFor(
+      async () => {
+        for await (const _ of client.workflow.list({ query: `WorkflowType = 'fleetEvaluationWorkflow'` }))
+          return true;
+        return false;
+      },
+      60_000,
+      'the fleet evaluation to start',
+    );
     await new Promise((r) => setTimeout(r, 3_000)); // a few healthy cycles
     world.exporter.fastBurn('checkout');
     const opened = await openedIncident(client);
@@ -92,7 +142,11 @@ describe('a worker killed with SIGKILL while it pushes the rollback branch', () 
     const requestId = await approve(client);
     await waitFor(() => existsSync(stalled), 60_000, 'the push to reach the remote');
     killWorker(worker);
-    await new Promise<void>((resolve) => (worker!.exitCode !== null || worker!.signalCode !== null ? resolve() : worker!.once('exit', () => resolve())));
+    await new Promise<void>((resolve) =>
+      worker!.exitCode !== null || worker!.signalCode !== null
+        ? resolve()
+        : worker!.once('exit', () => resolve()),
+    );
 
     worker = await spawnWorker();
     const outcome = await finalOutcome(client, requestId, 120_000);
@@ -113,7 +167,13 @@ describe('a Temporal server restarted on its database mid-incident', () => {
   let dbDir: string;
   let port: number;
 
-  const start = () => startTemporalDevServer({ dbFile: path.join(dbDir, 'temporal.sqlite'), port, headless: true, searchAttributes: SAFEDEPLOY_SEARCH_ATTRIBUTES });
+  const start = () =>
+    startTemporalDevServer({
+      dbFile: path.join(dbDir, 'temporal.sqlite'),
+      port,
+      headless: true,
+      searchAttributes: SAFEDEPLOY_SEARCH_ATTRIBUTES,
+    });
 
   beforeAll(async () => {
     world = await buildWorld([{ name: 'checkout' }]);
@@ -140,15 +200,31 @@ describe('a Temporal server restarted on its database mid-incident', () => {
       await server.stop();
       server = await start();
 
-      const after = await waitFor(() => client.workflow.getHandle(workflowIds.incident('checkout')).query(incidentQuery).catch(() => undefined), 60_000, 'the incident after the restart');
+      const after = await waitFor(
+        () =>
+          client.workflow
+            .getHandle(workflowIds.incident('checkout'))
+            .query(incidentQuery)
+            .catch(() => undefined),
+        60_000,
+        'the incident after the restart',
+      );
       expect(after.incidentId).toBe(before.incidentId);
       expect(after.transitions).toEqual(before.transitions);
-      expect(after.proposals.map((p) => [p.id, p.state])).toEqual(before.proposals.map((p) => [p.id, p.state]));
+      expect(after.proposals.map((p) => [p.id, p.state])).toEqual(
+        before.proposals.map((p) => [p.id, p.state]),
+      );
       const outcome = await finalOutcome(client, await approve(client), 60_000);
       expect(outcome.message).toContain(changeBranch(before.incidentId, 'rollback-rollout'));
     } finally {
-      await client.workflow.getHandle(workflowIds.fleetEvaluation).terminate('test over').catch(() => undefined);
-      await client.workflow.getHandle(workflowIds.incident('checkout')).terminate('test over').catch(() => undefined);
+      await client.workflow
+        .getHandle(workflowIds.fleetEvaluation)
+        .terminate('test over')
+        .catch(() => undefined);
+      await client.workflow
+        .getHandle(workflowIds.incident('checkout'))
+        .terminate('test over')
+        .catch(() => undefined);
       worker.shutdown();
       await running;
       await client.connection.close();

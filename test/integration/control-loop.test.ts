@@ -4,7 +4,7 @@
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { verifyStream } from '../../src/evidence/audit';
@@ -23,15 +23,28 @@ import {
   outcomeQuery,
   postmortemSignal,
   type ActionOutcome,
+  type FreezeView,
   type IncidentView,
 } from '../../workflows/messages';
 import { commitsAhead, mergeAsReviewer, remoteBranches, showFile } from '../harness/git';
 import { waitFor } from '../harness/prometheus';
 import { namespaceClient } from '../harness/namespaces';
 import { testTemporalAddress, uniqueId } from '../harness/temporal';
-import { buildWorld, startWorker, type ControlLoopWorld } from '../support/control-loop';
+import {
+  buildWorld,
+  catalogYaml,
+  startWorker,
+  type ControlLoopWorld,
+  type ServiceSetup,
+} from '../support/control-loop';
 
 const NAMESPACE = uniqueId('safedeploy-loop');
+const SERVICES: ServiceSetup[] = [
+  { name: 'checkout' },
+  { name: 'payments', freezeDuration: '4s' },
+  { name: 'search', strategy: 'rolling' },
+  { name: 'cart' },
+];
 
 let world: ControlLoopWorld;
 let client: Client;
@@ -39,17 +52,24 @@ let worker: Worker;
 let running: Promise<void>;
 
 beforeAll(async () => {
-  world = await buildWorld([{ name: 'checkout' }, { name: 'payments', freezeDuration: '4s' }]);
+  world = await buildWorld(SERVICES);
   client = await namespaceClient(NAMESPACE);
   worker = await startWorker(world, NAMESPACE);
   running = worker.run();
   // Healthy first, so the evaluation knows when each service was last seen healthy.
-  await waitFor(async () => (await fleet()).services.checkout?.lastNormalAt, 30_000, 'a healthy evaluation of checkout');
+  await waitFor(
+    async () => (await fleet()).services.checkout?.lastNormalAt,
+    30_000,
+    'a healthy evaluation of checkout',
+  );
 }, 120_000);
 
 afterAll(async () => {
   if (process.env.SAFEDEPLOY_RECORD_HISTORIES === '1') await saveHistories(client);
-  await client?.workflow.getHandle(workflowIds.fleetEvaluation).terminate('test over').catch(() => undefined);
+  await client?.workflow
+    .getHandle(workflowIds.fleetEvaluation)
+    .terminate('test over')
+    .catch(() => undefined);
   worker?.shutdown();
   await running;
   await client?.connection.close();
@@ -62,16 +82,34 @@ async function saveHistories(c: Client): Promise<void> {
   await mkdir(dir, { recursive: true });
   const types = `WorkflowType IN ('incidentWorkflow', 'postmortemWorkflow', 'freezeWorkflow', 'fleetEvaluationWorkflow')`;
   for await (const w of c.workflow.list({ query: types })) {
-    const json = execFileSync(process.env.TEMPORAL_CLI ?? 'temporal', [
-      'workflow', 'show', '--workflow-id', w.workflowId, '--run-id', w.runId, '--output', 'json',
-      '--address', testTemporalAddress(), '--namespace', NAMESPACE,
-    ], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    await writeFile(path.join(dir, `${w.type}-${w.workflowId.replace(/[^a-z0-9-]/gi, '_')}-${w.runId.slice(0, 8)}.json`), json);
+    const json = execFileSync(
+      process.env.TEMPORAL_CLI ?? 'temporal',
+      [
+        'workflow',
+        'show',
+        '--workflow-id',
+        w.workflowId,
+        '--run-id',
+        w.runId,
+        '--output',
+        'json',
+        '--address',
+        testTemporalAddress(),
+        '--namespace',
+        NAMESPACE,
+      ],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    await writeFile(
+      path.join(dir, `${w.type}-${w.workflowId.replace(/[^a-z0-9-]/gi, '_')}-${w.runId.slice(0, 8)}.json`),
+      json,
+    );
   }
 }
 
 const fleet = () => client.workflow.getHandle(workflowIds.fleetEvaluation).query(fleetQuery);
-const incident = (id = workflowIds.incident('checkout')) => client.workflow.getHandle(id).query(incidentQuery);
+const incident = (id = workflowIds.incident('checkout')) =>
+  client.workflow.getHandle(id).query(incidentQuery);
 
 /** Sends a human action and waits for the outcome the workflow reached. */
 async function act(
@@ -81,15 +119,22 @@ async function act(
 ): Promise<ActionOutcome> {
   const requestId = randomUUID();
   await send(requestId);
-  return waitFor(async () => {
-    const outcome = await client.workflow.getHandle(workflowId).query(outcomeQuery, requestId);
-    return outcome && (!final || outcome.final) ? outcome : undefined;
-  }, 30_000, `the outcome of ${requestId}`);
+  return waitFor(
+    async () => {
+      const outcome = await client.workflow.getHandle(workflowId).query(outcomeQuery, requestId);
+      return outcome && (!final || outcome.final) ? outcome : undefined;
+    },
+    30_000,
+    `the outcome of ${requestId}`,
+  );
 }
 
 async function incidentsOf(service: string): Promise<string[]> {
   const ids: string[] = [];
-  for await (const w of client.workflow.list({ query: `WorkflowType = 'incidentWorkflow' AND SafeDeployService = '${service}'` })) ids.push(w.workflowId);
+  for await (const w of client.workflow.list({
+    query: `WorkflowType = 'incidentWorkflow' AND SafeDeployService = '${service}'`,
+  }))
+    ids.push(w.workflowId);
   return ids;
 }
 
@@ -98,10 +143,14 @@ describe('an error spike on checkout', () => {
 
   it('opens exactly one incident with one rollback proposal, even after 10 cycles, duplicate signals and an overlapping evaluation', async () => {
     world.exporter.fastBurn('checkout');
-    opened = await waitFor(async () => {
-      const v = await incident().catch(() => undefined);
-      return v && v.proposals.length > 0 ? v : undefined;
-    }, 60_000, 'the incident and its proposal');
+    opened = await waitFor(
+      async () => {
+        const v = await incident().catch(() => undefined);
+        return v && v.proposals.length > 0 ? v : undefined;
+      },
+      60_000,
+      'the incident and its proposal',
+    );
     expect(opened.severity).toBe('fast-burn');
     expect(opened.state).toBe('detected');
     expect(opened.proposals.map((p) => [p.type, p.state])).toEqual([['rollback-rollout', 'pending']]);
@@ -112,7 +161,12 @@ describe('an error spike on checkout', () => {
     const overlap = await client.workflow.start('fleetEvaluationWorkflow', {
       workflowId: `overlapping-evaluation-${randomUUID()}`,
       taskQueue: 'safedeploy',
-      args: [{ intervalMs: 500, timings: { cooldownMs: 3000, proposalTtlMs: 600000, mergePollMs: 300, postmortemReminderMs: 2000 } }],
+      args: [
+        {
+          intervalMs: 500,
+          timings: { cooldownMs: 3000, proposalTtlMs: 600000, mergePollMs: 300, postmortemReminderMs: 2000 },
+        },
+      ],
     });
     const cycles = (await fleet()).cycles;
     await waitFor(async () => (await fleet()).cycles >= cycles + 10, 60_000, '10 more evaluation cycles');
@@ -127,9 +181,14 @@ describe('an error spike on checkout', () => {
 
   it('refuses an approval by someone who is not an approver, and changes nothing', async () => {
     const outcome = await act(workflowIds.incident('checkout'), (requestId) =>
-      client.workflow.getHandle(workflowIds.incident('checkout')).signal(approveSignal, { requestId, by: 'mallory', reason: 'ship it', proposal: 'rollback-rollout' }),
+      client.workflow
+        .getHandle(workflowIds.incident('checkout'))
+        .signal(approveSignal, { requestId, by: 'mallory', reason: 'ship it', proposal: 'rollback-rollout' }),
     );
-    expect(outcome).toMatchObject({ accepted: false, message: 'refused: mallory is not an approver of checkout' });
+    expect(outcome).toMatchObject({
+      accepted: false,
+      message: 'refused: mallory is not an approver of checkout',
+    });
     const v = await incident();
     expect(v.proposals[0]!.state).toBe('pending');
     expect(remoteBranches(world.repoDir)).toEqual(['main']);
@@ -137,11 +196,20 @@ describe('an error spike on checkout', () => {
 
   it('opens exactly one branch when an approver approves, restoring the healthy images', async () => {
     const ack = await act(workflowIds.incident('checkout'), (requestId) =>
-      client.workflow.getHandle(workflowIds.incident('checkout')).signal(acknowledgeSignal, { requestId, by: 'bob', reason: 'looking' }),
+      client.workflow
+        .getHandle(workflowIds.incident('checkout'))
+        .signal(acknowledgeSignal, { requestId, by: 'bob', reason: 'looking' }),
     );
     expect(ack.accepted).toBe(true);
     const outcome = await act(workflowIds.incident('checkout'), (requestId) =>
-      client.workflow.getHandle(workflowIds.incident('checkout')).signal(approveSignal, { requestId, by: 'alice', reason: 'roll back 1.9.0', proposal: 'rollback-rollout' }),
+      client.workflow
+        .getHandle(workflowIds.incident('checkout'))
+        .signal(approveSignal, {
+          requestId,
+          by: 'alice',
+          reason: 'roll back 1.9.0',
+          proposal: 'rollback-rollout',
+        }),
     );
     const branch = changeBranch(opened.incidentId, 'rollback-rollout');
     expect(outcome).toMatchObject({ accepted: true, final: true });
@@ -162,27 +230,65 @@ describe('an error spike on checkout', () => {
     await waitFor(async () => (await incident()).state === 'mitigated', 30_000, 'mitigated');
     world.exporter.healthy('checkout');
     const postmortemId = workflowIds.postmortem(opened.incidentId);
-    const resolved = await waitFor(() => client.workflow.getHandle(postmortemId).query(incidentQuery).catch(() => undefined), 60_000, 'the postmortem workflow');
+    const resolved = await waitFor(
+      () =>
+        client.workflow
+          .getHandle(postmortemId)
+          .query(incidentQuery)
+          .catch(() => undefined),
+      60_000,
+      'the postmortem workflow',
+    );
     expect(resolved.state).toBe('resolved');
     expect(resolved.proposals[0]).toMatchObject({ state: 'merged', change: { mergeCommit } });
-    expect(resolved.transitions.map((t) => t.to)).toEqual(['detected', 'investigating', 'mitigated', 'resolved']);
+    expect(resolved.transitions.map((t) => t.to)).toEqual([
+      'detected',
+      'investigating',
+      'mitigated',
+      'resolved',
+    ]);
     expect(resolved.transitions[3]!.reason).toMatch(/every SLO stayed normal/);
     // The service's incident id is free again while the postmortem is pending.
-    expect((await client.workflow.getHandle(workflowIds.incident('checkout')).describe()).status.name).toBe('COMPLETED');
+    expect((await client.workflow.getHandle(workflowIds.incident('checkout')).describe()).status.name).toBe(
+      'COMPLETED',
+    );
 
-    await waitFor(async () => (await client.workflow.getHandle(postmortemId).query(incidentQuery)).timeline.some((e) => e.kind === 'reminder'), 20_000, 'a postmortem reminder');
+    await waitFor(
+      async () =>
+        (await client.workflow.getHandle(postmortemId).query(incidentQuery)).timeline.some(
+          (e) => e.kind === 'reminder',
+        ),
+      20_000,
+      'a postmortem reminder',
+    );
     const done = await act(postmortemId, (requestId) =>
-      client.workflow.getHandle(postmortemId).signal(postmortemSignal, { requestId, by: 'bob', reason: 'reviewed', url: 'https://docs.example.com/pm/1', actionItems: ['alert on canary error rate'] }),
+      client.workflow
+        .getHandle(postmortemId)
+        .signal(postmortemSignal, {
+          requestId,
+          by: 'bob',
+          reason: 'reviewed',
+          url: 'https://docs.example.com/pm/1',
+          actionItems: ['alert on canary error rate'],
+        }),
     );
     expect(done.accepted).toBe(true);
-    const final = await client.workflow.getHandle(postmortemId).result();
+    const final = (await client.workflow.getHandle(postmortemId).result()) as IncidentView;
     expect(final.state).toBe('postmortem-complete');
     expect(final.postmortem).toMatchObject({ url: 'https://docs.example.com/pm/1', by: 'bob' });
   }, 120_000);
 
   it('kept the evidence files and an intact audit chain', async () => {
     const files = await readdir(path.join(world.dataDir, 'evidence', opened.incidentId));
-    for (const name of ['decision.json', 'slo.json', 'budget.json', 'proposal-rollback-rollout.json', 'pull-request-rollback-rollout.json', 'resolution.json', 'postmortem.json']) {
+    for (const name of [
+      'decision.json',
+      'slo.json',
+      'budget.json',
+      'proposal-rollback-rollout.json',
+      'pull-request-rollback-rollout.json',
+      'resolution.json',
+      'postmortem.json',
+    ]) {
       expect(files).toContain(name);
     }
     expect(files.filter((f) => f.startsWith('approval-'))).toHaveLength(2);
@@ -199,31 +305,182 @@ describe('an exhausted budget on payments', () => {
 
   it('freezes the service until the timer fires after the last exhausted evaluation', async () => {
     world.exporter.exhausted('payments');
-    const frozen = await waitFor(async () => (await freeze().query(freezeQuery).catch(() => undefined)) ?? undefined, 60_000, 'the freeze');
+    const frozen = await waitFor(
+      async () =>
+        (await freeze()
+          .query(freezeQuery)
+          .catch(() => undefined)) ?? undefined,
+      60_000,
+      'the freeze',
+    );
     expect(frozen).toMatchObject({ state: 'frozen', until: null, exhausted: true });
     world.exporter.healthy('payments');
-    const timed = await waitFor(async () => {
-      const v = await freeze().query(freezeQuery);
-      return v.until ? v : undefined;
-    }, 30_000, 'the freeze timer');
-    const ended = await freeze().result();
+    const timed = await waitFor(
+      async () => {
+        const v = await freeze().query(freezeQuery);
+        return v.until ? v : undefined;
+      },
+      30_000,
+      'the freeze timer',
+    );
+    const ended = (await freeze().result()) as FreezeView;
     expect(ended.state).toBe('expired');
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(timed.until!));
   }, 120_000);
 
   it('lets only an approver lift a freeze early', async () => {
     world.exporter.exhausted('payments');
-    await waitFor(async () => {
-      const d = await freeze().describe().catch(() => undefined);
-      return d?.status.name === 'RUNNING';
-    }, 60_000, 'a new freeze');
-    const refused = await act(workflowIds.freeze('payments'), (requestId) => freeze().signal(liftFreezeSignal, { requestId, by: 'mallory', reason: 'please' }));
-    expect(refused).toMatchObject({ accepted: false, message: 'refused: mallory is not an approver of payments' });
-    const lifted = await act(workflowIds.freeze('payments'), (requestId) => freeze().signal(liftFreezeSignal, { requestId, by: 'alice', reason: 'hotfix needs to ship' }));
+    await waitFor(
+      async () => {
+        const d = await freeze()
+          .describe()
+          .catch(() => undefined);
+        return d?.status.name === 'RUNNING';
+      },
+      60_000,
+      'a new freeze',
+    );
+    const refused = await act(workflowIds.freeze('payments'), (requestId) =>
+      freeze().signal(liftFreezeSignal, { requestId, by: 'mallory', reason: 'please' }),
+    );
+    expect(refused).toMatchObject({
+      accepted: false,
+      message: 'refused: mallory is not an approver of payments',
+    });
+    const lifted = await act(workflowIds.freeze('payments'), (requestId) =>
+      freeze().signal(liftFreezeSignal, { requestId, by: 'alice', reason: 'hotfix needs to ship' }),
+    );
     expect(lifted.accepted).toBe(true);
-    const view = await freeze().result();
-    expect(view).toMatchObject({ state: 'lifted', liftedBy: { by: 'alice', reason: 'hotfix needs to ship' } });
+    const view = (await freeze().result()) as FreezeView;
+    expect(view).toMatchObject({
+      state: 'lifted',
+      liftedBy: { by: 'alice', reason: 'hotfix needs to ship' },
+    });
     expect(view.refusals).toHaveLength(1);
     void exhaustionSignal;
   }, 120_000);
+});
+
+describe('a catalog entry that violates the structural policy', () => {
+  const policy = () => client.workflow.getHandle(workflowIds.policyIncident('search'));
+
+  it('opens one policy incident with a block-promotion proposal, once per violation, resolved when the catalog is fixed', async () => {
+    const opened = await waitFor(
+      async () => {
+        const v = await policy()
+          .query(incidentQuery)
+          .catch(() => undefined);
+        return v && v.proposals.length > 0 ? v : undefined;
+      },
+      60_000,
+      'the policy incident',
+    );
+    expect(opened).toMatchObject({ kind: 'policy', state: 'detected', severity: 'policy-violation' });
+    expect(opened.proposals.map((p) => [p.type, p.state])).toEqual([['block-promotion', 'pending']]);
+    expect(opened.transitions[0]!.reason).toMatch(/not-canary/);
+    const cycles = (await fleet()).cycles;
+    await waitFor(async () => (await fleet()).cycles >= cycles + 5, 30_000, '5 more cycles');
+    expect((await policy().query(incidentQuery)).proposals).toHaveLength(1);
+    expect(await policyIncidentsOf('search')).toHaveLength(1);
+
+    const file = path.join(world.catalogDir, 'services.yaml');
+    await writeFile(
+      file,
+      catalogYaml(
+        SERVICES.map((s) => ({ ...s, strategy: 'canary' })),
+        world.repoUrl,
+      ),
+    );
+    const resolved = await waitFor(
+      () =>
+        client.workflow
+          .getHandle(workflowIds.postmortem(opened.incidentId))
+          .query(incidentQuery)
+          .catch(() => undefined),
+      60_000,
+      'the resolved policy incident',
+    );
+    expect(resolved.state).toBe('resolved');
+    expect(resolved.transitions[resolved.transitions.length - 1]!.reason).toBe('the catalog entry is fixed');
+    expect(await readFile(file, 'utf8')).not.toContain('rolling');
+  }, 120_000);
+
+  async function policyIncidentsOf(service: string): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const w of client.workflow.list({
+      query: `WorkflowType = 'incidentWorkflow' AND WorkflowId = '${workflowIds.policyIncident(service)}'`,
+    }))
+      ids.push(w.runId);
+    return ids;
+  }
+});
+
+describe('a burn while the canary is in progress', () => {
+  const cart = () => client.workflow.getHandle(workflowIds.incident('cart'));
+
+  it('blocks promotion, then proposes to promote the paused canary once the gate allows again', async () => {
+    world.exporter.rolloutPhase = 'Progressing';
+    world.exporter.fastBurn('cart');
+    const opened = await waitFor(
+      async () => {
+        const v = await cart()
+          .query(incidentQuery)
+          .catch(() => undefined);
+        return v && v.proposals.length >= 2 ? v : undefined;
+      },
+      60_000,
+      'the rollback and block-promotion proposals',
+    );
+    expect(opened.proposals.map((p) => p.type).sort()).toEqual(['block-promotion', 'rollback-rollout']);
+
+    const blocked = await act(workflowIds.incident('cart'), (requestId) =>
+      cart().signal(approveSignal, {
+        requestId,
+        by: 'bob',
+        reason: 'stop the canary',
+        proposal: 'block-promotion',
+      }),
+    );
+    const blockBranch = changeBranch(opened.incidentId, 'block-promotion');
+    expect(blocked.message).toContain(blockBranch);
+    expect(showFile(world.repoDir, blockBranch, 'apps/cart/rollout.yaml')).toMatch(/^\s+paused: true$/m);
+    mergeAsReviewer(world.repoUrl, blockBranch);
+    world.exporter.rolloutPhase = 'Paused';
+    await waitFor(
+      async () =>
+        (await cart().query(incidentQuery)).proposals.find((p) => p.type === 'block-promotion')?.state ===
+        'merged',
+      30_000,
+      'the merge',
+    );
+
+    world.exporter.healthy('cart');
+    const postmortemId = workflowIds.postmortem(opened.incidentId);
+    const resolved = await waitFor(
+      async () => {
+        const v = await client.workflow
+          .getHandle(postmortemId)
+          .query(incidentQuery)
+          .catch(() => undefined);
+        return v?.proposals.some((p) => p.type === 'promote-canary') ? v : undefined;
+      },
+      60_000,
+      'the promote-canary proposal',
+    );
+    expect(resolved.state).toBe('resolved');
+    const promoted = await act(postmortemId, (requestId) =>
+      client.workflow
+        .getHandle(postmortemId)
+        .signal(approveSignal, {
+          requestId,
+          by: 'alice',
+          reason: 'healthy again',
+          proposal: 'promote-canary',
+        }),
+    );
+    const promoteBranch = changeBranch(opened.incidentId, 'promote-canary');
+    expect(promoted.message).toContain(promoteBranch);
+    expect(showFile(world.repoDir, promoteBranch, 'apps/cart/rollout.yaml')).toMatch(/^\s+paused: false$/m);
+    world.exporter.rolloutPhase = undefined;
+  }, 180_000);
 });

@@ -13,7 +13,12 @@ import { DEFAULT_HISTORY, expectedRatio, renderOpenMetrics } from '../support/hi
 
 interface EvaluateJson {
   evaluatedAt: string;
-  services: { service: string; severity: string; gate: { verdict: string; reasons: { code: string; message: string }[] }; slos: SloAssessment[] }[];
+  services: {
+    service: string;
+    severity: string;
+    gate: { verdict: string; reasons: { code: string; message: string }[] };
+    slos: SloAssessment[];
+  }[];
   queryErrors?: { service: string; slo: string; window: string; message: string }[];
 }
 
@@ -28,7 +33,10 @@ beforeAll(async () => {
     dataDir: path.join(workDir, 'prometheus'),
     backfill: renderOpenMetrics(present, { ...DEFAULT_HISTORY, end: END }),
   });
-  catalogDir = await writeCatalog('catalog', SCENARIOS.map((s) => serviceYaml(s)));
+  catalogDir = await writeCatalog(
+    'catalog',
+    SCENARIOS.map((s) => serviceYaml(s)),
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -50,7 +58,8 @@ const evaluate = (catalog: string, ...extra: string[]) =>
 function expectClose(actual: number | null, expected: number, what: string): void {
   if (actual === null) throw new Error(`${what}: expected ${expected}, got null`);
   const tolerance = Math.max(Math.abs(expected) * 0.01, 1e-6);
-  if (Math.abs(actual - expected) > tolerance) throw new Error(`${what}: expected ${expected} ± ${tolerance}, got ${actual}`);
+  if (Math.abs(actual - expected) > tolerance)
+    throw new Error(`${what}: expected ${expected} ± ${tolerance}, got ${actual}`);
 }
 
 describe('safedeploy evaluate on a real Prometheus', () => {
@@ -68,12 +77,20 @@ describe('safedeploy evaluate on a real Prometheus', () => {
     expect(result.services.map((s) => s.service)).toEqual(SCENARIOS.map((s) => s.profile.service));
   });
 
-  it.each(SCENARIOS.map((s) => [s.profile.service, s] as const))('classifies %s', (_name, scenario: ServiceScenario) => {
-    const service = result.services.find((s) => s.service === scenario.profile.service)!;
-    expect({ severity: service.severity, verdict: service.gate.verdict }).toEqual({ severity: scenario.severity, verdict: scenario.verdict });
-    expect(service.slos.map((s) => [s.name, s.severity])).toEqual(scenario.slos.map((s) => [s.name, s.severity]));
-    if (scenario.verdict !== 'allow') expect(service.gate.reasons.length).toBeGreaterThan(0);
-  });
+  it.each(SCENARIOS.map((s) => [s.profile.service, s] as const))(
+    'classifies %s',
+    (_name, scenario: ServiceScenario) => {
+      const service = result.services.find((s) => s.service === scenario.profile.service)!;
+      expect({ severity: service.severity, verdict: service.gate.verdict }).toEqual({
+        severity: scenario.severity,
+        verdict: scenario.verdict,
+      });
+      expect(service.slos.map((s) => [s.name, s.severity])).toEqual(
+        scenario.slos.map((s) => [s.name, s.severity]),
+      );
+      if (scenario.verdict !== 'allow') expect(service.gate.reasons.length).toBeGreaterThan(0);
+    },
+  );
 
   it.each(SCENARIOS.filter((s) => !s.absent).map((s) => [s.profile.service, s] as const))(
     'reports %s burn rates and budget matching the history to 1 %%',
@@ -138,25 +155,43 @@ describe('safedeploy evaluate refuses bad input', () => {
   }
 
   it('names the file and line of malformed YAML', () =>
-    expectRefused([good.replace('  approvers: [alice, bob]', '  approvers: [alice, bob')], /services\.yaml.*(line|:\d+)/i));
+    expectRefused(
+      [good.replace('  approvers: [alice, bob]', '  approvers: [alice, bob')],
+      /services\.yaml.*(line|:\d+)/i,
+    ));
   it('rejects an unknown field by its path', () =>
     expectRefused([good.replace('objective: 99.9', 'objectve: 99.9')], /spec\.slos\[0\].*objectve/));
   it.each(['0', '100', '100.5', '-1'])('rejects objective %s', (objective) =>
-    expectRefused([good.replace('objective: 99.9', `objective: ${objective}`)], /spec\.slos\[0\]\.objective/));
+    expectRefused([good.replace('objective: 99.9', `objective: ${objective}`)], /spec\.slos\[0\]\.objective/),
+  );
   it('rejects a query without {{.window}}', () =>
-    expectRefused([good.replace('[{{.window}}]))\'\n          totalQuery', '[5m]))\'\n          totalQuery')], /errorQuery.*\{\{\.window\}\}/));
+    expectRefused(
+      [good.replace("[{{.window}}]))'\n          totalQuery", "[5m]))'\n          totalQuery")],
+      /errorQuery.*\{\{\.window\}\}/,
+    ));
   it('rejects a duplicate service name', () => expectRefused([good, good], /duplicate.*healthy/i));
   it('rejects a malformed --at', async () => {
-    const run = await runCli(['evaluate', '--catalog', catalogDir, '--prometheus', prometheus.url, '--at', 'yesterday']);
+    const run = await runCli([
+      'evaluate',
+      '--catalog',
+      catalogDir,
+      '--prometheus',
+      prometheus.url,
+      '--at',
+      'yesterday',
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/invalid --at "yesterday"/);
   });
 
   it('reports a PromQL syntax error for that SLO and still evaluates the rest', async () => {
-    const broken = serviceYaml({ ...healthy, profile: { ...healthy.profile, service: 'broken' } }, {
-      error: 'sum(rate(http_requests_total{service="healthy",code=~"5.."}[{{.window}}]',
-      total: 'sum(rate(http_requests_total{service="healthy"}[{{.window}}]))',
-    });
+    const broken = serviceYaml(
+      { ...healthy, profile: { ...healthy.profile, service: 'broken' } },
+      {
+        error: 'sum(rate(http_requests_total{service="healthy",code=~"5.."}[{{.window}}]',
+        total: 'sum(rate(http_requests_total{service="healthy"}[{{.window}}]))',
+      },
+    );
     const dir = await writeCatalog('promql', [good, broken]);
     const run = await evaluate(dir, '--json');
     expect(run.code).toBe(1);
@@ -171,7 +206,17 @@ describe('safedeploy evaluate refuses bad input', () => {
 
   it('fails with exit 3 when Prometheus is unreachable', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
-    const run = await runCli(['evaluate', '--catalog', catalogDir, '--prometheus', closed, '--at', String(END), '--timeout', '2']);
+    const run = await runCli([
+      'evaluate',
+      '--catalog',
+      catalogDir,
+      '--prometheus',
+      closed,
+      '--at',
+      String(END),
+      '--timeout',
+      '2',
+    ]);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain(`Prometheus at ${closed} is unavailable: ECONNREFUSED after 3 attempts`);
     expect(run.stdout).toBe('');

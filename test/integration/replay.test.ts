@@ -14,12 +14,18 @@ it('replays every recorded history without nondeterminism', async () => {
   expect(files.length).toBeGreaterThanOrEqual(5);
   async function* histories() {
     for (const file of files) {
-      yield { workflowId: file, history: historyFromJSON(JSON.parse(await readFile(path.join(DIR, file), 'utf8'))) };
+      yield {
+        workflowId: file,
+        history: historyFromJSON(JSON.parse(await readFile(path.join(DIR, file), 'utf8'))),
+      };
     }
   }
   const failures: string[] = [];
   let replayed = 0;
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: await workflowBundlePath() } }, histories())) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: { codePath: await workflowBundlePath() } },
+    histories(),
+  )) {
     replayed++;
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }

@@ -20,6 +20,8 @@ const WINDOWS = [...ALERT_WINDOWS, '30d'];
 /** Gauges per service and window: the test sets each window's error ratio directly. */
 export class SliExporter {
   private readonly ratios = new Map<string, Record<string, number>>();
+  /** Phase of the checkout Rollout as the Argo Rollouts controller would export it, if any. */
+  rolloutPhase: 'Progressing' | 'Paused' | 'Healthy' | undefined;
 
   healthy(service: string): void {
     this.ratios.set(service, Object.fromEntries(WINDOWS.map((w) => [w, 0])));
@@ -27,7 +29,30 @@ export class SliExporter {
 
   /** A fast burn: 20x over 5m, 30m and 1h; 2x over 6h; a budget still 80 % full. */
   fastBurn(service: string): void {
-    this.ratios.set(service, { '5m': 0.02, '30m': 0.02, '1h': 0.02, '2h': 0.002, '6h': 0.002, '1d': 0.0005, '3d': 0.0002, '30d': 0.0002 });
+    this.ratios.set(service, {
+      '5m': 0.02,
+      '30m': 0.02,
+      '1h': 0.02,
+      '2h': 0.002,
+      '6h': 0.002,
+      '1d': 0.0005,
+      '3d': 0.0002,
+      '30d': 0.0002,
+    });
+  }
+
+  /** A slow burn: 4x over 2h, 6h and 1d (above 3x, below the 6x and 14.4x fast-burn factors); half the budget left. */
+  slowBurn(service: string): void {
+    this.ratios.set(service, {
+      '5m': 0.004,
+      '30m': 0.004,
+      '1h': 0.004,
+      '2h': 0.004,
+      '6h': 0.004,
+      '1d': 0.004,
+      '3d': 0.002,
+      '30d': 0.0005,
+    });
   }
 
   /** A budget spent twice over, with clean recent traffic. */
@@ -39,15 +64,26 @@ export class SliExporter {
     const lines = ['# TYPE safedeploy_test_sli_errors gauge', '# TYPE safedeploy_test_sli_total gauge'];
     for (const [service, byWindow] of this.ratios) {
       for (const w of WINDOWS) {
-        lines.push(`safedeploy_test_sli_errors{service="${service}",window="${w}"} ${(byWindow[w] ?? 0) * 1000}`);
+        lines.push(
+          `safedeploy_test_sli_errors{service="${service}",window="${w}"} ${(byWindow[w] ?? 0) * 1000}`,
+        );
         lines.push(`safedeploy_test_sli_total{service="${service}",window="${w}"} 1000`);
       }
     }
+    if (this.rolloutPhase)
+      lines.push(
+        `rollout_info{name="checkout",namespace="shop",phase="${this.rolloutPhase}",strategy="canary"} 1`,
+      );
     return `${lines.join('\n')}\n`;
   }
 }
 
-export function serviceYaml(service: string, repoUrl: string, freezeDuration = '24h'): string {
+export function serviceYaml(
+  service: string,
+  repoUrl: string,
+  freezeDuration = '24h',
+  strategy = 'canary',
+): string {
   const q = (name: string) => `sum(${name}{service="${service}",window="{{.window}}"})`;
   return `apiVersion: safedeploy/v1
 kind: Service
@@ -65,7 +101,7 @@ spec:
           errorQuery: '${q('safedeploy_test_sli_errors')}'
           totalQuery: '${q('safedeploy_test_sli_total')}'
   deployment:
-    strategy: canary
+    strategy: ${strategy}
     rollout: { name: checkout, namespace: shop }
   rollback:
     strategy: gitops
@@ -76,7 +112,10 @@ spec:
 `;
 }
 
-const ROLLOUT = readFileSync(path.resolve(__dirname, '../../examples/env-repo/apps/checkout/rollout.yaml'), 'utf8');
+const ROLLOUT = readFileSync(
+  path.resolve(__dirname, '../../examples/env-repo/apps/checkout/rollout.yaml'),
+  'utf8',
+);
 
 export function rolloutWithVersion(version: string): string {
   return ROLLOUT.replace(/:1\.8\.2'/g, `:${version}'`);
@@ -97,25 +136,45 @@ export interface ControlLoopWorld {
  * Builds the world for `services`. Each service's Rollout has two revisions: 1.8.2 two hours ago, and
  * the bad 1.9.0 dated a minute in the future, so it is newer than the last healthy evaluation.
  */
-export async function buildWorld(services: { name: string; freezeDuration?: string }[]): Promise<ControlLoopWorld> {
+export interface ServiceSetup {
+  name: string;
+  freezeDuration?: string;
+  strategy?: string;
+}
+
+export function catalogYaml(services: ServiceSetup[], repoUrl: string): string {
+  return services.map((s) => serviceYaml(s.name, repoUrl, s.freezeDuration, s.strategy)).join('---\n');
+}
+
+export async function buildWorld(services: ServiceSetup[]): Promise<ControlLoopWorld> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'safedeploy-loop-'));
   const exporter = new SliExporter();
   for (const s of services) exporter.healthy(s.name);
   const http: TestExporter = await startTestExporter(() => exporter.metrics());
-  const prometheus = await startTestPrometheus({ scrapeTargets: [{ job: 'sli', targets: [http.target], interval: '1s' }] });
+  const prometheus = await startTestPrometheus({
+    scrapeTargets: [{ job: 'sli', targets: [http.target], interval: '1s' }],
+  });
   const repoDir = path.join(dir, 'env.git');
   const repoUrl = createBareRepo(repoDir);
   const now = Date.now();
   for (const s of services) {
     const file = `apps/${s.name}/rollout.yaml`;
     seedHistory(repoUrl, [
-      { files: { [file]: rolloutWithVersion('1.8.2') }, message: `${s.name} 1.8.2`, date: new Date(now - 2 * 3_600_000).toISOString() },
-      { files: { [file]: rolloutWithVersion('1.9.0') }, message: `${s.name} 1.9.0`, date: new Date(now + 60_000).toISOString() },
+      {
+        files: { [file]: rolloutWithVersion('1.8.2') },
+        message: `${s.name} 1.8.2`,
+        date: new Date(now - 2 * 3_600_000).toISOString(),
+      },
+      {
+        files: { [file]: rolloutWithVersion('1.9.0') },
+        message: `${s.name} 1.9.0`,
+        date: new Date(now + 60_000).toISOString(),
+      },
     ]);
   }
   const catalogDir = path.join(dir, 'catalog');
   await mkdir(catalogDir);
-  await writeFile(path.join(catalogDir, 'services.yaml'), services.map((s) => serviceYaml(s.name, repoUrl, s.freezeDuration)).join('---\n'));
+  await writeFile(path.join(catalogDir, 'services.yaml'), catalogYaml(services, repoUrl));
   return {
     dir,
     exporter,
@@ -152,7 +211,12 @@ export const FAST_TIMINGS: IncidentTimings = {
   postmortemReminderMs: 2_000,
 };
 
-export async function startWorker(world: ControlLoopWorld, namespace: string, intervalMs = 1_000, address = testTemporalAddress()): Promise<Worker> {
+export async function startWorker(
+  world: ControlLoopWorld,
+  namespace: string,
+  intervalMs = 1_000,
+  address = testTemporalAddress(),
+): Promise<Worker> {
   return createSafeDeployWorker({
     temporal: { address, namespace },
     catalogDir: world.catalogDir,

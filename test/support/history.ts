@@ -60,14 +60,19 @@ export function integrate(p: TrafficProfile, kind: Kind, fromAgo: number, toAgo:
     const a = points[i]!;
     const b = points[i + 1]!;
     const r = ratesAt(p, (a + b) / 2);
-    const perSecond = kind === 'total' ? r.rps : kind === 'errors' ? r.rps * r.errorFraction : r.rps * r.slowFraction;
+    const perSecond =
+      kind === 'total' ? r.rps : kind === 'errors' ? r.rps * r.errorFraction : r.rps * r.slowFraction;
     sum += perSecond * (a - b);
   }
   return sum;
 }
 
 /** The exact error ratio over the last `seconds` of the history. */
-export function expectedRatio(p: TrafficProfile, seconds: number, kind: 'errors' | 'slow' = 'errors'): number {
+export function expectedRatio(
+  p: TrafficProfile,
+  seconds: number,
+  kind: 'errors' | 'slow' = 'errors',
+): number {
   const total = integrate(p, 'total', seconds, 0);
   return total === 0 ? 0 : integrate(p, kind, seconds, 0) / total;
 }
@@ -106,18 +111,50 @@ export function renderOpenMetrics(profiles: TrafficProfile[], o: HistoryOptions)
   const ages = sampleAges(o);
   const lines: string[] = ['# HELP http_requests Requests served.', '# TYPE http_requests counter'];
   for (const p of profiles) {
-    lines.push(...counterLines(`http_requests_total{service="${p.service}",code="200"}`, p, ages, o, (a, b) => integrate(p, 'total', a, b) - integrate(p, 'errors', a, b)));
-    lines.push(...counterLines(`http_requests_total{service="${p.service}",code="500"}`, p, ages, o, (a, b) => integrate(p, 'errors', a, b)));
+    lines.push(
+      ...counterLines(
+        `http_requests_total{service="${p.service}",code="200"}`,
+        p,
+        ages,
+        o,
+        (a, b) => integrate(p, 'total', a, b) - integrate(p, 'errors', a, b),
+      ),
+    );
+    lines.push(
+      ...counterLines(`http_requests_total{service="${p.service}",code="500"}`, p, ages, o, (a, b) =>
+        integrate(p, 'errors', a, b),
+      ),
+    );
   }
   lines.push('# TYPE http_request_duration_seconds_bucket unknown');
   for (const p of profiles.filter((x) => x.slowFraction !== undefined)) {
     const fast = (a: number, b: number) => integrate(p, 'total', a, b) - integrate(p, 'slow', a, b);
-    lines.push(...counterLines(`http_request_duration_seconds_bucket{service="${p.service}",le="0.3"}`, p, ages, o, fast));
-    lines.push(...counterLines(`http_request_duration_seconds_bucket{service="${p.service}",le="+Inf"}`, p, ages, o, (a, b) => integrate(p, 'total', a, b)));
+    lines.push(
+      ...counterLines(
+        `http_request_duration_seconds_bucket{service="${p.service}",le="0.3"}`,
+        p,
+        ages,
+        o,
+        fast,
+      ),
+    );
+    lines.push(
+      ...counterLines(
+        `http_request_duration_seconds_bucket{service="${p.service}",le="+Inf"}`,
+        p,
+        ages,
+        o,
+        (a, b) => integrate(p, 'total', a, b),
+      ),
+    );
   }
   lines.push('# TYPE http_request_duration_seconds_count unknown');
   for (const p of profiles.filter((x) => x.slowFraction !== undefined)) {
-    lines.push(...counterLines(`http_request_duration_seconds_count{service="${p.service}"}`, p, ages, o, (a, b) => integrate(p, 'total', a, b)));
+    lines.push(
+      ...counterLines(`http_request_duration_seconds_count{service="${p.service}"}`, p, ages, o, (a, b) =>
+        integrate(p, 'total', a, b),
+      ),
+    );
   }
   lines.push('# EOF');
   return lines.join('\n') + '\n';

@@ -2,7 +2,9 @@ import { batchExpression } from '../../src/prometheus/batch';
 
 describe('batched PromQL expression', () => {
   it('tags each query with its index and wraps it in sum() so it yields one series', () => {
-    expect(batchExpression([{ id: 'a', expr: 'x' }])).toBe('label_replace(sum(x), "safedeploy_query", "0", "", "")');
+    expect(batchExpression([{ id: 'a', expr: 'x' }])).toBe(
+      'label_replace(sum(x), "safedeploy_query", "0", "", "")',
+    );
   });
 
   it('joins queries with a balanced tree of `or`', () => {

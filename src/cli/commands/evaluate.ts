@@ -21,7 +21,9 @@ interface EvaluateOptions {
 export function registerEvaluateCommand(program: Command): void {
   program
     .command('evaluate')
-    .description('Measure every SLO in the catalog from Prometheus and print budgets, burn rates and gate verdicts')
+    .description(
+      'Measure every SLO in the catalog from Prometheus and print budgets, burn rates and gate verdicts',
+    )
     .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault())
     .option('--prometheus <url>', 'Prometheus base URL (env PROMETHEUS_URL)', prometheusUrlDefault())
     .option('--at <time>', 'evaluate at this instant: RFC 3339 or unix seconds (default: now)')
@@ -39,7 +41,8 @@ export function registerEvaluateCommand(program: Command): void {
 async function runEvaluate(opts: EvaluateOptions): Promise<number> {
   const at = parseEvaluationTime(opts.at);
   const timeoutMs = Number(opts.timeout) * 1000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CliError(`invalid --timeout "${opts.timeout}": expected seconds > 0`);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+    throw new CliError(`invalid --timeout "${opts.timeout}": expected seconds > 0`);
   const catalog = await loadCatalogOrExit(opts.catalog);
   const client = new PrometheusClient({ url: opts.prometheus, timeoutMs });
   let evaluation: FleetEvaluation;
@@ -49,9 +52,13 @@ async function runEvaluate(opts: EvaluateOptions): Promise<number> {
     if (err instanceof PrometheusUnavailableError) throw new CliError(err.message, EXIT.unavailable);
     throw err;
   }
-  process.stdout.write(opts.json ? `${JSON.stringify(toJson(evaluation), null, 2)}\n` : renderEvaluationTable(evaluation));
+  process.stdout.write(
+    opts.json ? `${JSON.stringify(toJson(evaluation), null, 2)}\n` : renderEvaluationTable(evaluation),
+  );
   for (const e of evaluation.queryErrors) {
-    process.stderr.write(`safedeploy: ${e.service}/${e.slo} [${e.window}]: ${e.message} (query: ${e.query})\n`);
+    process.stderr.write(
+      `safedeploy: ${e.service}/${e.slo} [${e.window}]: ${e.message} (query: ${e.query})\n`,
+    );
   }
   return evaluation.queryErrors.length > 0 ? EXIT.failure : EXIT.ok;
 }

@@ -30,20 +30,54 @@ export function registerWorkerCommand(program: Command): void {
     .description('Run the SafeDeploy worker: workflows, activities and the periodic fleet evaluation')
     .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault())
     .option('--prometheus <url>', 'Prometheus base URL (env PROMETHEUS_URL)', prometheusUrlDefault())
-    .option('--data-dir <dir>', 'evidence, audit log and git cache (env SAFEDEPLOY_DATA_DIR)', dataDirDefault())
+    .option(
+      '--data-dir <dir>',
+      'evidence, audit log and git cache (env SAFEDEPLOY_DATA_DIR)',
+      dataDirDefault(),
+    )
     .option('--address <host:port>', 'Temporal frontend (env TEMPORAL_ADDRESS, default localhost:7233)')
     .option('--namespace <name>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")')
-    .option('--interval <duration>', 'fleet evaluation interval (env SAFEDEPLOY_EVALUATION_INTERVAL)', envOr('SAFEDEPLOY_EVALUATION_INTERVAL', '30s'))
-    .option('--cooldown <duration>', 'SLOs must stay normal this long before an incident resolves', envOr('SAFEDEPLOY_COOLDOWN', asDuration(DEFAULT_TIMINGS.cooldownMs)))
-    .option('--proposal-ttl <duration>', 'how long a proposal waits for approval', envOr('SAFEDEPLOY_PROPOSAL_TTL', asDuration(DEFAULT_TIMINGS.proposalTtlMs)))
-    .option('--merge-poll <duration>', 'how often an open pull request is checked', envOr('SAFEDEPLOY_MERGE_POLL', asDuration(DEFAULT_TIMINGS.mergePollMs)))
-    .option('--postmortem-reminder <duration>', 'how often a missing postmortem is reminded', envOr('SAFEDEPLOY_POSTMORTEM_REMINDER', asDuration(DEFAULT_TIMINGS.postmortemReminderMs)))
+    .option(
+      '--interval <duration>',
+      'fleet evaluation interval (env SAFEDEPLOY_EVALUATION_INTERVAL)',
+      envOr('SAFEDEPLOY_EVALUATION_INTERVAL', '30s'),
+    )
+    .option(
+      '--cooldown <duration>',
+      'SLOs must stay normal this long before an incident resolves',
+      envOr('SAFEDEPLOY_COOLDOWN', asDuration(DEFAULT_TIMINGS.cooldownMs)),
+    )
+    .option(
+      '--proposal-ttl <duration>',
+      'how long a proposal waits for approval',
+      envOr('SAFEDEPLOY_PROPOSAL_TTL', asDuration(DEFAULT_TIMINGS.proposalTtlMs)),
+    )
+    .option(
+      '--merge-poll <duration>',
+      'how often an open pull request is checked',
+      envOr('SAFEDEPLOY_MERGE_POLL', asDuration(DEFAULT_TIMINGS.mergePollMs)),
+    )
+    .option(
+      '--postmortem-reminder <duration>',
+      'how often a missing postmortem is reminded',
+      envOr('SAFEDEPLOY_POSTMORTEM_REMINDER', asDuration(DEFAULT_TIMINGS.postmortemReminderMs)),
+    )
     .option('--no-evaluation', 'do not start the fleet evaluation workflow (another worker does)')
-    .option('--workflow-bundle <file>', 'prebuilt workflow bundle (env SAFEDEPLOY_WORKFLOW_BUNDLE)', process.env.SAFEDEPLOY_WORKFLOW_BUNDLE)
-    .addHelpText('after', '\nDurations are Prometheus durations: 500ms, 1s, 15m, 4h, 1d.\nStops gracefully on SIGTERM or SIGINT.')
+    .option(
+      '--workflow-bundle <file>',
+      'prebuilt workflow bundle (env SAFEDEPLOY_WORKFLOW_BUNDLE)',
+      process.env.SAFEDEPLOY_WORKFLOW_BUNDLE,
+    )
+    .addHelpText(
+      'after',
+      '\nDurations are Prometheus durations: 500ms, 1s, 15m, 4h, 1d.\nStops gracefully on SIGTERM or SIGINT.',
+    )
     .action(async (flags: WorkerFlags) => {
       const log = (line: string) => process.stderr.write(`safedeploy worker: ${line}\n`);
-      const temporal = temporalOptionsFromEnv({ ...(flags.address ? { address: flags.address } : {}), ...(flags.namespace ? { namespace: flags.namespace } : {}) });
+      const temporal = temporalOptionsFromEnv({
+        ...(flags.address ? { address: flags.address } : {}),
+        ...(flags.namespace ? { namespace: flags.namespace } : {}),
+      });
       const worker = await createSafeDeployWorker({
         temporal,
         catalogDir: flags.catalog,
@@ -55,7 +89,10 @@ export function registerWorkerCommand(program: Command): void {
         ...(flags.workflowBundle ? { workflowBundlePath: flags.workflowBundle } : {}),
         log,
       }).catch((err: unknown) => {
-        throw new CliError(`cannot start the worker on Temporal at ${temporal.address}: ${err instanceof Error ? err.message : String(err)}`, EXIT.unavailable);
+        throw new CliError(
+          `cannot start the worker on Temporal at ${temporal.address}: ${err instanceof Error ? err.message : String(err)}`,
+          EXIT.unavailable,
+        );
       });
       log(`polling task queue on ${temporal.address} (namespace ${temporal.namespace}); Ctrl-C to stop`);
       await worker.run();
@@ -73,6 +110,7 @@ function timingsFrom(flags: WorkerFlags): IncidentTimings {
 }
 
 function ms(flag: string, value: string): number {
-  if (!isDuration(value)) throw new CliError(`invalid ${flag} "${value}": expected a duration such as 500ms, 30s, 15m or 4h`);
+  if (!isDuration(value))
+    throw new CliError(`invalid ${flag} "${value}": expected a duration such as 500ms, 30s, 15m or 4h`);
   return durationSeconds(value) * 1000;
 }

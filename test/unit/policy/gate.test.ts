@@ -6,7 +6,15 @@ import { SEVERITIES, type Severity } from '../../../src/slo/severity';
 
 function sloIn(severity: Severity, remaining: number | null = 0.8): SloAssessment {
   const rates = { '5m': 1, '30m': 1, '1h': 1, '2h': 1, '6h': 1, '1d': 1, '3d': 1 };
-  return { name: 'availability', objective: 99.9, window: '30d', severity, errorBudget: { remaining }, burnRates: rates, errorRatios: {} };
+  return {
+    name: 'availability',
+    objective: 99.9,
+    window: '30d',
+    severity,
+    errorBudget: { remaining },
+    burnRates: rates,
+    errorRatios: {},
+  };
 }
 
 function input(overrides: Partial<GateInput> = {}, governance: Partial<Governance> = {}): GateInput {
@@ -25,15 +33,37 @@ describe('gate verdict (default policy)', () => {
     ['an exhausted budget denies', { slos: [sloIn('exhausted', -0.2)] }, {}, 'deny', ['exhausted']],
     ['a fast burn denies', { slos: [sloIn('fast-burn')] }, {}, 'deny', ['fast-burn']],
     ['a slow burn holds', { slos: [sloIn('slow-burn')] }, {}, 'hold', ['slow-burn']],
-    ['a budget below the safety margin holds', { slos: [sloIn('normal', 0.05)] }, {}, 'hold', ['budget-below-margin']],
+    [
+      'a budget below the safety margin holds',
+      { slos: [sloIn('normal', 0.05)] },
+      {},
+      'hold',
+      ['budget-below-margin'],
+    ],
     ['a budget exactly at the margin is allowed', { slos: [sloIn('normal', 0.1)] }, {}, 'allow', []],
     ['no data denies by default', { slos: [sloIn('no-data', null)] }, {}, 'deny', ['no-data']],
-    ['no data holds with onNoData: hold', { slos: [sloIn('no-data', null)] }, { onNoData: 'hold' }, 'hold', ['no-data']],
+    [
+      'no data holds with onNoData: hold',
+      { slos: [sloIn('no-data', null)] },
+      { onNoData: 'hold' },
+      'hold',
+      ['no-data'],
+    ],
     ['an active freeze denies', { freeze: { until: '2026-01-02T00:00:00Z' } }, {}, 'deny', ['freeze-active']],
-    ['an active incident denies', { incident: { id: 'incident-checkout-1', state: 'investigating' } }, {}, 'deny', ['incident-active']],
+    [
+      'an active incident denies',
+      { incident: { id: 'incident-checkout-1', state: 'investigating' } },
+      {},
+      'deny',
+      ['incident-active'],
+    ],
     [
       'a structural violation denies',
-      { violations: [{ service: 'checkout', code: 'not-canary', message: 'deployment.strategy must be canary' }] },
+      {
+        violations: [
+          { service: 'checkout', code: 'not-canary', message: 'deployment.strategy must be canary' },
+        ],
+      },
       {},
       'deny',
       ['policy-violation'],
@@ -56,15 +86,25 @@ describe('gate verdict (default policy)', () => {
     const denying = new Set(['exhausted', 'fast-burn']);
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.constantFrom(...SEVERITIES), fc.option(fc.double({ min: -1, max: 1, noNaN: true }), { nil: null })), { maxLength: 4 }),
+        fc.array(
+          fc.tuple(
+            fc.constantFrom(...SEVERITIES),
+            fc.option(fc.double({ min: -1, max: 1, noNaN: true }), { nil: null }),
+          ),
+          { maxLength: 4 },
+        ),
         fc.boolean(),
         fc.constantFrom<'deny' | 'hold'>('deny', 'hold'),
         (slos, frozen, onNoData) => {
           const d = decideGate(
-            input({ slos: slos.map(([s, r]) => sloIn(s, r)), ...(frozen ? { freeze: { until: 'x' } } : {}) }, { onNoData }),
+            input(
+              { slos: slos.map(([s, r]) => sloIn(s, r)), ...(frozen ? { freeze: { until: 'x' } } : {}) },
+              { onNoData },
+            ),
           );
           expect(d.verdict === 'allow').toBe(d.reasons.length === 0);
-          const mustDeny = frozen || slos.some(([s]) => denying.has(s) || (s === 'no-data' && onNoData === 'deny'));
+          const mustDeny =
+            frozen || slos.some(([s]) => denying.has(s) || (s === 'no-data' && onNoData === 'deny'));
           expect(d.verdict === 'deny').toBe(mustDeny);
         },
       ),

@@ -30,7 +30,8 @@ describe('error budget arithmetic', () => {
   it('NaN is no data', () => expect(errorRatio(Number.NaN, 10)).toBeNull());
   it('a 1.44 % error ratio burns a 99.9 % budget 14.4 times', () =>
     expect(burnRate(0.0144, 99.9)).toBeCloseTo(14.4, 9));
-  it('spending 0.058 % of a 0.1 % budget leaves 42 %', () => expect(budgetRemaining(0.00058, 99.9)).toBeCloseTo(0.42, 9));
+  it('spending 0.058 % of a 0.1 % budget leaves 42 %', () =>
+    expect(budgetRemaining(0.00058, 99.9)).toBeCloseTo(0.42, 9));
   it('an overspent budget goes negative', () => expect(budgetRemaining(0.002, 99.9)).toBeCloseTo(-1, 9));
 });
 
@@ -44,8 +45,16 @@ describe('SLO severity (first match wins)', () => {
     ['burning 4x over both 1d and 2h is slow-burn', { '1d': 0.004, '2h': 0.004 }, 'slow-burn'],
     ['burning 2x over both 3d and 6h is slow-burn', { '3d': 0.002, '6h': 0.002 }, 'slow-burn'],
     ['burning 2x over 3d with a clean 6h is normal', { '3d': 0.002, '6h': 0.0001 }, 'normal'],
-    ['an outage that ended hours ago leaves long windows hot and is slow-burn', { '3d': 0.003, '1d': 0.004, '6h': 0.005, '2h': 0 , '1h': 0, '30m': 0, '5m': 0 }, 'slow-burn'],
-    ['a spent budget is exhausted even when recent traffic is clean', { '30d': 0.0012, '5m': 0, '1h': 0 }, 'exhausted'],
+    [
+      'an outage that ended hours ago leaves long windows hot and is slow-burn',
+      { '3d': 0.003, '1d': 0.004, '6h': 0.005, '2h': 0, '1h': 0, '30m': 0, '5m': 0 },
+      'slow-burn',
+    ],
+    [
+      'a spent budget is exhausted even when recent traffic is clean',
+      { '30d': 0.0012, '5m': 0, '1h': 0 },
+      'exhausted',
+    ],
     ['exhausted wins over fast-burn', { '30d': 0.0011, '1h': 0.05, '5m': 0.05 }, 'exhausted'],
     ['a budget spent to exactly zero is exhausted', { '30d': 0.001 }, 'exhausted'],
     ['an absent short window never makes a pair fire', { '1h': 0.05, '5m': null }, 'normal'],

@@ -52,11 +52,16 @@ describe('SLO math properties', () => {
 
   it('more errors in every window never make the severity better', () => {
     fc.assert(
-      fc.property(objective, fc.tuple(...WINDOWS.map(() => ratio)), fc.double({ min: 1, max: 50, noNaN: true }), (o, values, k) => {
-        const before = assessSlo(slo(o), measurement(values)).severity;
-        const after = assessSlo(slo(o), measurement(values.map((v) => Math.min(1, v * k)))).severity;
-        expect(severityRank(after)).toBeGreaterThanOrEqual(severityRank(before));
-      }),
+      fc.property(
+        objective,
+        fc.tuple(...WINDOWS.map(() => ratio)),
+        fc.double({ min: 1, max: 50, noNaN: true }),
+        (o, values, k) => {
+          const before = assessSlo(slo(o), measurement(values)).severity;
+          const after = assessSlo(slo(o), measurement(values.map((v) => Math.min(1, v * k)))).severity;
+          expect(severityRank(after)).toBeGreaterThanOrEqual(severityRank(before));
+        },
+      ),
     );
   });
 
@@ -89,7 +94,13 @@ describe('SLO math properties', () => {
   it('zero traffic in a window means zero burn, not no data', () => {
     fc.assert(
       fc.property(objective, (o) => {
-        const a = assessSlo(slo(o), measurement(WINDOWS.map(() => 0), 0));
+        const a = assessSlo(
+          slo(o),
+          measurement(
+            WINDOWS.map(() => 0),
+            0,
+          ),
+        );
         expect(a.severity).toBe('normal');
         expect(a.burnRates['5m']).toBe(0);
         expect(a.errorBudget.remaining).toBe(1);

@@ -15,14 +15,24 @@ export const recording = proxyActivities<Activities>({
 /** Reading Prometheus and the catalog: bounded retries, the next cycle tries again anyway. */
 export const measuring = proxyActivities<Activities>({
   startToCloseTimeout: '2m',
-  retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '1s',
+    maximumInterval: '10s',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 });
 
 /** Git and GitHub: retried on transient errors; idempotent, so a retry after a crash converges. */
 export const actuating = proxyActivities<Activities>({
   startToCloseTimeout: '5m',
   heartbeatTimeout: '15s',
-  retry: { initialInterval: '2s', maximumInterval: '1m', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '2s',
+    maximumInterval: '1m',
+    maximumAttempts: 20,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 });
 
 /** Waiting on a pull request: long-running, heartbeating so a lost worker is noticed quickly. */
