@@ -2,8 +2,14 @@
 // documented in README.md ("Exit codes").
 import { Command, CommanderError } from 'commander';
 import { registerApiCommand } from './commands/api';
+import { registerAuditCommands } from './commands/audit';
 import { registerCatalogCommands } from './commands/catalog';
 import { registerEvaluateCommand } from './commands/evaluate';
+import { registerFreezeCommands } from './commands/freeze';
+import { registerGateCommand } from './commands/gate';
+import { registerIncidentCommands } from './commands/incident';
+import { registerProposalCommands } from './commands/proposal';
+import { registerReportCommand } from './commands/report';
 import { registerToolsCommands } from './commands/tools';
 import { registerWorkerCommand } from './commands/worker';
 import { CliError, EXIT } from './errors';
@@ -15,6 +21,12 @@ export function buildProgram(): Command {
     .exitOverride();
   registerCatalogCommands(program);
   registerEvaluateCommand(program);
+  registerReportCommand(program);
+  registerGateCommand(program);
+  registerIncidentCommands(program);
+  registerProposalCommands(program);
+  registerFreezeCommands(program);
+  registerAuditCommands(program);
   registerWorkerCommand(program);
   registerApiCommand(program);
   registerToolsCommands(program);

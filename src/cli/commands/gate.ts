@@ -1,0 +1,95 @@
+// `safedeploy gate <service>`: the full promotion gate (SLOs from Prometheus, freeze and incident
+// state from Temporal) for a pipeline step or an operator. It fails closed: an unreachable Temporal
+// or Prometheus is a deny with a reason, never a pass and never a separate "unavailable" code.
+import type { Client } from '@temporalio/client';
+import type { Command } from 'commander';
+import { catalogDirDefault, prometheusUrlDefault } from '../../config/env';
+import { answerGate, type GateAnswer } from '../../operator/gate';
+import type { Verdict } from '../../policy/gate';
+import { PrometheusClient } from '../../prometheus/client';
+import type { Catalog } from '../../catalog/model';
+import { CliError, EXIT } from '../errors';
+import { formatJson } from '../output';
+import {
+  addTemporalOptions,
+  connectOrExit,
+  messageOf,
+  temporalOptionsFrom,
+  type TemporalFlags,
+} from '../temporal-options';
+import { parseEvaluationTime } from '../time';
+import { renderGateAnswer } from '../views/gate-text';
+import { loadCatalogOrExit } from './catalog';
+
+interface GateFlags extends TemporalFlags {
+  catalog: string;
+  prometheus: string;
+  revision?: string;
+  at?: string;
+  timeout: string;
+  json?: boolean;
+}
+
+/** hold has its own code so that a pipeline can pause for a human instead of failing. */
+export const GATE_EXIT: Record<Verdict, number> = { allow: EXIT.ok, deny: EXIT.failure, hold: 4 };
+
+const EXIT_HELP = `
+Exit codes: 0 allow, 1 deny, 4 hold, 2 bad usage (unknown service, bad catalog or flags).
+There is no "unavailable" code: when Temporal or Prometheus cannot be read the gate denies (fails closed).
+--json prints {service, verdict, reasons, evaluatedAt, ...}, the shape Argo Rollouts' web metric checks
+with successCondition: result.verdict == "allow".`;
+
+export function registerGateCommand(program: Command): void {
+  const gate = program
+    .command('gate')
+    .argument('<service>', 'the service to promote')
+    .description('Answer the promotion gate for a service: allow, hold or deny, with reasons')
+    .option('--revision <rev>', 'the revision being promoted (echoed in the answer)')
+    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault())
+    .option('--prometheus <url>', 'Prometheus base URL (env PROMETHEUS_URL)', prometheusUrlDefault())
+    .option('--at <time>', 'evaluate at this instant: RFC 3339 or unix seconds (default: now)')
+    .option('--timeout <seconds>', 'per-request Prometheus timeout', '10')
+    .option('--json', 'print the answer as JSON');
+  addTemporalOptions(gate)
+    .addHelpText('after', EXIT_HELP)
+    .action(async (service: string, flags: GateFlags) => {
+      const answer = await runGate(service, flags);
+      process.stdout.write(flags.json ? formatJson(answer) : renderGateAnswer(answer));
+      process.exitCode = GATE_EXIT[answer.verdict];
+    });
+}
+
+async function runGate(service: string, flags: GateFlags): Promise<GateAnswer> {
+  const at = parseEvaluationTime(flags.at);
+  const timeoutMs = Number(flags.timeout) * 1000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+    throw new CliError(`invalid --timeout "${flags.timeout}": expected seconds > 0`);
+  const catalog = await loadCatalogOrExit(flags.catalog);
+  requireService(catalog, service, flags.catalog);
+  const prometheus = new PrometheusClient({ url: flags.prometheus, timeoutMs });
+  const options = temporalOptionsFrom(flags);
+  let temporal: Client;
+  try {
+    temporal = await connectOrExit(options);
+  } catch (err) {
+    const message = `${messageOf(err)}; SafeDeploy fails closed`;
+    return {
+      service,
+      verdict: 'deny',
+      reasons: [{ code: 'temporal-unavailable', message }],
+      evaluatedAt: at.toISOString(),
+      ...(flags.revision ? { revision: flags.revision } : {}),
+    };
+  }
+  try {
+    return await answerGate({ catalog, prometheus, temporal }, service, at, flags.revision);
+  } finally {
+    await temporal.connection.close().catch(() => undefined);
+  }
+}
+
+function requireService(catalog: Catalog, service: string, dir: string): void {
+  if (catalog.services.some((s) => s.name === service)) return;
+  const known = catalog.services.map((s) => s.name).join(', ') || 'none';
+  throw new CliError(`unknown service "${service}": not in the catalog ${dir} (services: ${known})`);
+}

@@ -1,0 +1,26 @@
+// Small formats shared by the operator views: ages like kubectl's AGE column, budgets, burn rates.
+
+export function formatAge(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(h / 24)}d${h % 24}h`;
+}
+
+/** Seconds from an ISO 8601 instant to `now`; 0 for a future instant. */
+export function secondsSince(iso: string, now: Date): number {
+  return Math.max(0, (now.getTime() - Date.parse(iso)) / 1000);
+}
+
+/** A budget fraction as a percentage; "no data" when it could not be measured. */
+export function percent(value: number | null): string {
+  return value === null ? 'no data' : `${(value * 100).toFixed(1)}%`;
+}
+
+/** A burn rate with two decimals; "-" when it could not be measured. */
+export function burn(value: number | null | undefined): string {
+  return value === null || value === undefined ? '-' : value.toFixed(2);
+}

@@ -1,0 +1,117 @@
+// The fleet report as titled tables, once, so the text and Markdown renderings say the same thing.
+import type { FleetReport } from '../../operator/report';
+import { ALERT_WINDOWS } from '../../slo/windows';
+import { plural } from '../output';
+import { burn, formatAge, percent, secondsSince } from './format';
+
+export interface ReportSection {
+  title: string;
+  header: string[];
+  rows: string[][];
+  /** Shown instead of an empty table. */
+  empty: string;
+}
+
+export function reportHeadline(report: FleetReport): string[] {
+  const lines = [`SafeDeploy report at ${report.generatedAt}: ${plural(report.services.length, 'service')}`];
+  if (!report.temporal.reachable) {
+    lines.push(
+      `Temporal unreachable (${report.temporal.error}): freezes, incidents and proposals are unknown, ` +
+        'so every gate verdict is a fail-closed deny.',
+    );
+  }
+  for (const e of report.queryErrors)
+    lines.push(`Query failed for ${e.service}/${e.slo} [${e.window}]: ${e.message}`);
+  return lines;
+}
+
+export function reportSections(report: FleetReport): ReportSection[] {
+  return [servicesSection(report), slosSection(report), ...temporalSections(report), gateSection(report)];
+}
+
+function servicesSection(report: FleetReport): ReportSection {
+  const rows = report.services.map((s) => [
+    s.service,
+    owner(s.owner),
+    s.approvers.join(', ') || '-',
+    s.severity,
+    s.gate.verdict,
+  ]);
+  return {
+    title: 'Services',
+    header: ['SERVICE', 'OWNER', 'APPROVERS', 'SEVERITY', 'VERDICT'],
+    rows,
+    empty: 'no services in the catalog',
+  };
+}
+
+function slosSection(report: FleetReport): ReportSection {
+  const header = [
+    'SERVICE',
+    'SLO',
+    'OBJECTIVE',
+    'SEVERITY',
+    'BUDGET LEFT',
+    ...ALERT_WINDOWS.map((w) => `BURN ${w}`),
+  ];
+  const rows = report.services.flatMap((s) =>
+    s.slos.map((slo) => [
+      s.service,
+      slo.name,
+      `${slo.objective}% / ${slo.window}`,
+      slo.severity,
+      percent(slo.errorBudget.remaining),
+      ...ALERT_WINDOWS.map((w) => burn(slo.burnRates[w])),
+    ]),
+  );
+  return { title: 'SLOs', header, rows, empty: 'no SLOs' };
+}
+
+/** Freezes, incidents and proposals: known only when Temporal answered. */
+function temporalSections(report: FleetReport): ReportSection[] {
+  const now = new Date(report.generatedAt);
+  const unknown = report.temporal.reachable ? undefined : 'unknown: Temporal unreachable';
+  const freezes = report.freezes.map((f) => [f.service, f.since, f.until ?? 'budget exhausted']);
+  const incidents = report.incidents.map((i) => [
+    i.incidentId,
+    i.service,
+    i.state,
+    i.severity,
+    formatAge(i.ageSeconds),
+  ]);
+  const proposals = report.proposals.map((p) => [
+    p.id,
+    p.state,
+    formatAge(secondsSince(p.createdAt, now)),
+    p.change?.url ?? '-',
+  ]);
+  return [
+    { title: 'Freezes', header: ['SERVICE', 'SINCE', 'UNTIL'], rows: freezes, empty: unknown ?? 'none' },
+    {
+      title: 'Incidents',
+      header: ['INCIDENT', 'SERVICE', 'STATE', 'SEVERITY', 'AGE'],
+      rows: incidents,
+      empty: unknown ?? 'none open',
+    },
+    {
+      title: 'Open proposals',
+      header: ['PROPOSAL', 'STATE', 'AGE', 'CHANGE'],
+      rows: proposals,
+      empty: unknown ?? 'none',
+    },
+  ];
+}
+
+function gateSection(report: FleetReport): ReportSection {
+  const rows = report.services.map((s) => [
+    s.service,
+    s.gate.verdict,
+    s.gate.reasons.map((r) => `[${r.code}] ${r.message}`).join('; ') || '-',
+  ]);
+  return { title: 'Gate', header: ['SERVICE', 'VERDICT', 'REASONS'], rows, empty: 'no services' };
+}
+
+function owner(o: FleetReport['services'][number]['owner']): string {
+  if (!o) return '-';
+  return o.contact ? `${o.team} <${o.contact}>` : o.team;
+}
