@@ -45,24 +45,19 @@ export class IncidentRecord {
 
   /** The first transition: from nothing to detected. */
   detect(reason: string): void {
-    const t: Transition = { from: null, to: 'detected', at: this.now(), actor: SAFEDEPLOY_ACTOR, reason };
-    this.view.transitions.push(t);
-    this.note('transition', SAFEDEPLOY_ACTOR, `detected: ${reason}`);
-    this.queueAudit('incidents', {
-      type: 'transition',
-      incidentId: this.view.incidentId,
-      service: this.view.service,
-      ...t,
-    });
-    this.publish();
+    this.apply({ from: null, to: 'detected', at: this.now(), actor: SAFEDEPLOY_ACTOR, reason });
   }
 
-  /** Applies a validated transition, publishes it to the Web UI and queues its audit record. */
+  /** Applies a validated transition. */
   transition(to: IncidentState, actor: string, reason: string): void {
-    const t = nextTransition(this.view.state, to, this.now(), actor, reason);
+    this.apply(nextTransition(this.view.state, to, this.now(), actor, reason));
+  }
+
+  /** Records a transition, publishes it to the Web UI and queues its audit record. */
+  private apply(t: Transition): void {
     this.view.transitions.push(t);
-    this.view.state = to;
-    this.note('transition', actor, `${t.from} → ${to}: ${reason}`);
+    this.view.state = t.to;
+    this.note('transition', t.actor, `${t.from ?? 'new'} → ${t.to}: ${t.reason}`);
     this.queueAudit('incidents', {
       type: 'transition',
       incidentId: this.view.incidentId,

@@ -1,7 +1,7 @@
 // The world of the control-loop tests: an exporter whose SLIs the test sets per window, a real
 // Prometheus scraping it, a bare environment repository with the Rollout's history, a catalog, and
 // a SafeDeploy worker on the shared Temporal dev server (in its own namespace).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -112,10 +112,15 @@ spec:
 `;
 }
 
-const ROLLOUT = readFileSync(
-  path.resolve(__dirname, '../../examples/env-repo/apps/checkout/rollout.yaml'),
-  'utf8',
-);
+/** A file of this repository, from the TypeScript sources or from dist/ (benchmarks run compiled). */
+function repoFile(relative: string): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, relative))) return path.join(dir, relative);
+  }
+  throw new Error(`${relative} not found above ${__dirname}`);
+}
+
+const ROLLOUT = readFileSync(repoFile('examples/env-repo/apps/checkout/rollout.yaml'), 'utf8');
 
 export function rolloutWithVersion(version: string): string {
   return ROLLOUT.replace(/:1\.8\.2'/g, `:${version}'`);
