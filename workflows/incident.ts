@@ -21,6 +21,7 @@ import { IncidentRecord, SAFEDEPLOY_ACTOR } from './incident-record';
 import { registerIncidentHandlers, type IncidentSession } from './incident-handlers';
 import type { IncidentInput, IncidentView } from './messages';
 import { postmortemWorkflow } from './postmortem';
+import { SafeDeployKind, SafeDeployService } from '../src/temporal/search-attributes';
 import { addProposal, primaryProposalType } from './proposal-steps';
 
 export async function incidentWorkflow(input: IncidentInput): Promise<IncidentView> {
@@ -191,6 +192,11 @@ async function handOffToPostmortem(record: IncidentRecord, input: IncidentInput)
     workflowId: workflowIds.postmortem(record.view.incidentId),
     args: [{ view: record.view, timings: input.timings }],
     parentClosePolicy: ParentClosePolicy.ABANDON,
+    // Children inherit no search attributes: set the ones listings filter on.
+    typedSearchAttributes: [
+      { key: SafeDeployService, value: record.view.service },
+      { key: SafeDeployKind, value: 'incident' },
+    ],
     staticSummary: `Postmortem of ${record.view.incidentId}`,
   });
 }

@@ -3,8 +3,10 @@ import type { Command } from 'commander';
 import { catalogDirDefault, dataDirDefault, envOr, prometheusUrlDefault } from '../../config/env';
 import { durationSeconds, isDuration } from '../../slo/windows';
 import { temporalOptionsFromEnv } from '../../temporal/connection';
-import { createSafeDeployWorker } from '../../worker/run-worker';
 import { CliError, EXIT } from '../errors';
+import type * as RunWorker from '../../worker/run-worker';
+
+type RunWorkerModule = typeof RunWorker;
 import { DEFAULT_TIMINGS, type IncidentTimings } from '../../../workflows/messages';
 
 interface WorkerFlags {
@@ -78,6 +80,9 @@ export function registerWorkerCommand(program: Command): void {
         ...(flags.address ? { address: flags.address } : {}),
         ...(flags.namespace ? { namespace: flags.namespace } : {}),
       });
+      // Loaded on demand: @temporalio/worker takes a second to load and only this command needs it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createSafeDeployWorker } = require('../../worker/run-worker') as RunWorkerModule;
       const worker = await createSafeDeployWorker({
         temporal,
         catalogDir: flags.catalog,
