@@ -23,13 +23,19 @@ export interface BatchResult {
 }
 
 export interface BatchOptions {
-  /** Most expressions in one request (bounds query size). Default: all of them. */
+  /** Most expressions in one request (bounds query size and duration). Default: DEFAULT_MAX_PER_REQUEST. */
   maxPerRequest?: number;
   /** Ask one expression per request, the unbatched baseline used by benchmarks. */
   unbatched?: boolean;
 }
 
 const TAG = 'safedeploy_query';
+
+/**
+ * Expressions per request by default: 250 SLOs (errors and totals) per window. Beyond that a window
+ * takes several requests, so no single request runs into the client's timeout on a large fleet.
+ */
+export const DEFAULT_MAX_PER_REQUEST = 500;
 
 export async function queryBatch(
   client: PrometheusClient,
@@ -42,7 +48,7 @@ export async function queryBatch(
     await queryEachAlone(client, queries, at, result);
     return result;
   }
-  for (const chunk of chunks(queries, options.maxPerRequest ?? Math.max(1, queries.length))) {
+  for (const chunk of chunks(queries, options.maxPerRequest ?? DEFAULT_MAX_PER_REQUEST)) {
     try {
       const samples = await client.query(batchExpression(chunk), at);
       const byIndex = new Map(samples.map((s) => [s.labels[TAG], s.value]));

@@ -1,14 +1,12 @@
 // Shared by the api*.test.ts files: a real SafeDeploy API on 127.0.0.1 over a control-loop world,
 // an HTTP helper that keeps every response (so a test can search them all for the token), the slow
 // burn SliExporter lacks, and a tiny evaluator for the AnalysisTemplate's conditions.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { parse } from 'yaml';
 import { createApiDeps, type ApiDeps } from '../../src/api/deps';
 import { buildApiServer, type ApiServerOptions } from '../../src/api/server';
 import type { TemporalOptions } from '../../src/temporal/connection';
 import type { ControlLoopWorld, SliExporter } from '../support/control-loop';
+export { evaluateCondition, shippedGateTemplate, type GateTemplate } from '../support/argo';
 import { testTemporalAddress } from '../harness/temporal';
 
 export const TOKEN = 'sdt-test-7f3c9a1e5b2d4f6a8c0e9b7d5f3a1c2e';
@@ -92,51 +90,4 @@ export function slowBurn(exporter: SliExporter, service: string): void {
     '30d': 0.0005,
   };
   (exporter as unknown as { ratios: Map<string, Ratios> }).ratios.set(service, ratios);
-}
-
-export interface GateTemplate {
-  url: string;
-  jsonPath: string;
-  authorization: string;
-  successCondition: string;
-  failureCondition: string;
-}
-
-/** The shipped AnalysisTemplate's web provider and conditions. */
-export function shippedGateTemplate(): GateTemplate {
-  const file = path.resolve(__dirname, '../../examples/env-repo/apps/checkout/analysis-template.yaml');
-  const template = parse(readFileSync(file, 'utf8')) as {
-    spec: {
-      metrics: {
-        successCondition: string;
-        failureCondition: string;
-        provider: { web: { url: string; jsonPath: string; headers: { key: string; value: string }[] } };
-      }[];
-    };
-  };
-  const metric = template.spec.metrics[0]!;
-  const web = metric.provider.web;
-  const authorization = web.headers.find((h) => h.key === 'Authorization')?.value ?? '';
-  return {
-    url: web.url,
-    jsonPath: web.jsonPath,
-    authorization,
-    successCondition: metric.successCondition,
-    failureCondition: metric.failureCondition,
-  };
-}
-
-/**
- * Evaluates an Argo Rollouts condition of the one form the template uses, `result.a.b == "x"` (or
- * `!=`), over the measurement (jsonPath {$}: the whole JSON body). Any other form throws, so a changed
- * template fails this test instead of passing unchecked.
- */
-export function evaluateCondition(condition: string, result: unknown): boolean {
-  const match = /^\s*result((?:\.[A-Za-z_]\w*)+)\s*(==|!=)\s*"([^"]*)"\s*$/.exec(condition);
-  if (!match) throw new Error(`unsupported condition: ${condition}`);
-  const [, pathText = '', operator, literal] = match;
-  let value: unknown = result;
-  for (const key of pathText.slice(1).split('.'))
-    value = (value as Record<string, unknown> | undefined)?.[key];
-  return operator === '==' ? value === literal : value !== literal;
 }

@@ -9,7 +9,7 @@ import { fleetQuery } from '../../workflows/messages';
 import { waitFor } from '../harness/prometheus';
 import { namespaceClient } from '../harness/namespaces';
 import { uniqueId } from '../harness/temporal';
-import { buildWorld, startWorker, type ControlLoopWorld } from '../support/control-loop';
+import { buildWorld, stopLoop, startWorker, type ControlLoopWorld } from '../support/control-loop';
 import { startApi, type RunningApi } from './api-harness';
 
 const NAMESPACE = uniqueId('safedeploy-api-incidents');
@@ -35,14 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
-  await client?.workflow
-    .getHandle(workflowIds.fleetEvaluation)
-    .terminate('test over')
-    .catch(() => undefined);
-  worker?.shutdown();
-  await running;
-  await client?.connection.close();
-  await world?.stop();
+  await stopLoop({ client, worker, running, world });
 });
 
 const codesOf = (body: Record<string, unknown>) => (body.reasons as { code: string }[]).map((r) => r.code);

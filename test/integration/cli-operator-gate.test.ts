@@ -1,11 +1,8 @@
 // `safedeploy gate` and `safedeploy report` through the real binary: SLIs from an exporter the test
 // controls, scraped by a real Prometheus; freeze and incident state from the dev server. The gate's
 // JSON is judged by the conditions of the example Argo Rollouts AnalysisTemplate, as Argo would.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import YAML from 'yaml';
 import { workflowIds } from '../../src/incident/ids';
 import type { GateAnswer } from '../../src/operator/gate';
 import type { FleetReport } from '../../src/operator/report';
@@ -14,7 +11,8 @@ import { namespaceClient } from '../harness/namespaces';
 import { testTemporalAddress, uniqueId } from '../harness/temporal';
 import { waitFor } from '../harness/wait';
 import { jsonOf, runCli, type CliResult } from '../support/cli';
-import { buildWorld, startWorker, type ControlLoopWorld } from '../support/control-loop';
+import { evaluateCondition, shippedGateTemplate } from '../support/argo';
+import { buildWorld, stopLoop, startWorker, type ControlLoopWorld } from '../support/control-loop';
 
 const NAMESPACE = uniqueId('safedeploy-cli-gate');
 
@@ -36,32 +34,13 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await client?.workflow
-    .getHandle(workflowIds.fleetEvaluation)
-    .terminate('test over')
-    .catch(() => undefined);
-  worker?.shutdown();
-  await running;
-  await client?.connection.close();
-  await world?.stop();
+  await stopLoop({ client, worker, running, world });
 });
 
 const cli = (...args: string[]) => runCli(args, { env });
 
-/** The metric's conditions from examples/env-repo: `result.<field> == "<value>"`, evaluated as Argo does. */
-const template = YAML.parse(
-  readFileSync(
-    path.resolve(__dirname, '../../examples/env-repo/apps/checkout/analysis-template.yaml'),
-    'utf8',
-  ),
-) as { spec: { metrics: { successCondition: string; failureCondition: string }[] } };
-const metric = template.spec.metrics[0]!;
-
-function argoCondition(condition: string, result: unknown): boolean {
-  const match = /^result\.(\w+) == "([^"]*)"$/.exec(condition.trim());
-  if (!match) throw new Error(`this test only understands result.<field> == "<value>", not ${condition}`);
-  return (result as Record<string, unknown>)[match[1]!] === match[2];
-}
+const metric = shippedGateTemplate();
+const argoCondition = evaluateCondition;
 
 /** Runs the gate until Prometheus has scraped the exporter's new values and the verdict is `verdict`. */
 async function gateUntil(

@@ -13,7 +13,7 @@ import { namespaceClient } from '../harness/namespaces';
 import { testTemporalAddress, uniqueId } from '../harness/temporal';
 import { waitFor } from '../harness/wait';
 import { jsonOf, runCli, type CliResult } from '../support/cli';
-import { buildWorld, startWorker, type ControlLoopWorld } from '../support/control-loop';
+import { buildWorld, stopLoop, startWorker, type ControlLoopWorld } from '../support/control-loop';
 
 const NAMESPACE = uniqueId('safedeploy-cli-operator');
 
@@ -45,14 +45,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await client?.workflow
-    .getHandle(workflowIds.fleetEvaluation)
-    .terminate('test over')
-    .catch(() => undefined);
-  worker?.shutdown();
-  await running;
-  await client?.connection.close();
-  await world?.stop();
+  await stopLoop({ client, worker, running, world });
 });
 
 const cli = (...args: string[]) => runCli(args, { env });

@@ -34,6 +34,7 @@ import {
   buildWorld,
   catalogYaml,
   startWorker,
+  stopLoop,
   type ControlLoopWorld,
   type ServiceSetup,
 } from '../support/control-loop';
@@ -66,14 +67,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (process.env.SAFEDEPLOY_RECORD_HISTORIES === '1') await saveHistories(client);
-  await client?.workflow
-    .getHandle(workflowIds.fleetEvaluation)
-    .terminate('test over')
-    .catch(() => undefined);
-  worker?.shutdown();
-  await running;
-  await client?.connection.close();
-  await world?.stop();
+  await stopLoop({ client, worker, running, world });
 });
 
 /** Refreshes the replay fixtures (test/fixtures/histories) from this run's workflows, via the Temporal CLI. */
@@ -202,14 +196,12 @@ describe('an error spike on checkout', () => {
     );
     expect(ack.accepted).toBe(true);
     const outcome = await act(workflowIds.incident('checkout'), (requestId) =>
-      client.workflow
-        .getHandle(workflowIds.incident('checkout'))
-        .signal(approveSignal, {
-          requestId,
-          by: 'alice',
-          reason: 'roll back 1.9.0',
-          proposal: 'rollback-rollout',
-        }),
+      client.workflow.getHandle(workflowIds.incident('checkout')).signal(approveSignal, {
+        requestId,
+        by: 'alice',
+        reason: 'roll back 1.9.0',
+        proposal: 'rollback-rollout',
+      }),
     );
     const branch = changeBranch(opened.incidentId, 'rollback-rollout');
     expect(outcome).toMatchObject({ accepted: true, final: true });
@@ -262,15 +254,13 @@ describe('an error spike on checkout', () => {
       'a postmortem reminder',
     );
     const done = await act(postmortemId, (requestId) =>
-      client.workflow
-        .getHandle(postmortemId)
-        .signal(postmortemSignal, {
-          requestId,
-          by: 'bob',
-          reason: 'reviewed',
-          url: 'https://docs.example.com/pm/1',
-          actionItems: ['alert on canary error rate'],
-        }),
+      client.workflow.getHandle(postmortemId).signal(postmortemSignal, {
+        requestId,
+        by: 'bob',
+        reason: 'reviewed',
+        url: 'https://docs.example.com/pm/1',
+        actionItems: ['alert on canary error rate'],
+      }),
     );
     expect(done.accepted).toBe(true);
     const final = (await client.workflow.getHandle(postmortemId).result()) as IncidentView;
@@ -469,14 +459,12 @@ describe('a burn while the canary is in progress', () => {
     );
     expect(resolved.state).toBe('resolved');
     const promoted = await act(postmortemId, (requestId) =>
-      client.workflow
-        .getHandle(postmortemId)
-        .signal(approveSignal, {
-          requestId,
-          by: 'alice',
-          reason: 'healthy again',
-          proposal: 'promote-canary',
-        }),
+      client.workflow.getHandle(postmortemId).signal(approveSignal, {
+        requestId,
+        by: 'alice',
+        reason: 'healthy again',
+        proposal: 'promote-canary',
+      }),
     );
     const promoteBranch = changeBranch(opened.incidentId, 'promote-canary');
     expect(promoted.message).toContain(promoteBranch);

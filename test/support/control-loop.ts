@@ -5,8 +5,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
+import { workflowIds } from '../../src/incident/ids';
 import { ALERT_WINDOWS } from '../../src/slo/windows';
 import type { PrometheusServer } from '../../src/tools/prometheus-server';
 import { createSafeDeployWorker } from '../../src/worker/run-worker';
@@ -233,4 +235,21 @@ export async function startWorker(
     workflowBundlePath: await workflowBundlePath(),
     log: () => undefined,
   });
+}
+
+/** Ends what a control-loop test started: the fleet evaluation, the worker, the client, the world. */
+export async function stopLoop(parts: {
+  client?: Client;
+  worker?: Worker;
+  running?: Promise<void>;
+  world?: ControlLoopWorld;
+}): Promise<void> {
+  await parts.client?.workflow
+    .getHandle(workflowIds.fleetEvaluation)
+    .terminate('test over')
+    .catch(() => undefined);
+  parts.worker?.shutdown();
+  await parts.running;
+  await parts.client?.connection.close();
+  await parts.world?.stop();
 }
