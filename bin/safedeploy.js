@@ -8,10 +8,12 @@ if (!fs.existsSync(entry)) {
   process.stderr.write('safedeploy: not built yet; run `npm run build` (npm ci does it for you)\n');
   process.exit(2);
 }
-require(entry).main(process.argv).then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`safedeploy: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  },
-);
+require(entry)
+  .main(process.argv)
+  .then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`safedeploy: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );

@@ -6,7 +6,7 @@ import type { ServiceObservation } from '../src/evaluation/observation';
 import { canTransition, isActive, type IncidentState } from '../src/incident/lifecycle';
 import { refusalFor, type ActionRequest, type HumanDecision } from '../src/incident/proposals';
 import { isBurning } from '../src/slo/severity';
-import type { IncidentRecord} from './incident-record';
+import type { IncidentRecord } from './incident-record';
 import { SAFEDEPLOY_ACTOR } from './incident-record';
 import {
   acknowledgeSignal,

@@ -1,12 +1,12 @@
 // How a proposal moves once humans act on it, shared by the incident and its postmortem phase:
 // an approved proposal's change is opened by an activity, then watched until a reviewer merges or
 // closes it; a pending proposal expires after its TTL.
-import type { CancellationScope} from '@temporalio/workflow';
+import type { CancellationScope } from '@temporalio/workflow';
 import { ActivityFailure, isCancellation } from '@temporalio/workflow';
 import { isActive } from '../src/incident/lifecycle';
 import type { Proposal } from '../src/incident/proposals';
 import { actuating, watching } from './proxies';
-import type { IncidentRecord} from './incident-record';
+import type { IncidentRecord } from './incident-record';
 import { SAFEDEPLOY_ACTOR } from './incident-record';
 import type { IncidentTimings } from './messages';
 import { primaryProposalType, proposalBody } from './proposal-steps';

@@ -12,7 +12,8 @@ export interface ProviderConfig {
 }
 
 export function providerFor(repo: RepoRef, config: ProviderConfig): GitProvider {
-  if (repo.provider === 'git') return createGitProvider({ url: repo.url, baseBranch: repo.baseBranch, cacheDir: config.gitCacheDir });
+  if (repo.provider === 'git')
+    return createGitProvider({ url: repo.url, baseBranch: repo.baseBranch, cacheDir: config.gitCacheDir });
   if (!config.github) {
     throw new GitOpsInputError(
       `no GitHub credentials for ${repo.owner}/${repo.name}: set GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY_FILE and GITHUB_APP_INSTALLATION_ID`,

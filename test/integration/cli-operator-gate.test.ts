@@ -3,7 +3,6 @@
 // JSON is judged by the conditions of the example Argo Rollouts AnalysisTemplate, as Argo would.
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import { workflowIds } from '../../src/incident/ids';
 import type { GateAnswer } from '../../src/operator/gate';
 import type { FleetReport } from '../../src/operator/report';
 import { freePort } from '../../src/tools/ports';
