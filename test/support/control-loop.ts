@@ -141,7 +141,8 @@ export interface ControlLoopWorld {
 
 /**
  * Builds the world for `services`. Each service's Rollout has two revisions: 1.8.2 two hours ago, and
- * the bad 1.9.0 dated a minute in the future, so it is newer than the last healthy evaluation.
+ * the bad 1.9.0 dated an hour in the future, so it stays newer than every healthy evaluation of
+ * a test (the rollback target is the newest revision at or before the last healthy evaluation).
  */
 export interface ServiceSetup {
   name: string;
@@ -175,7 +176,7 @@ export async function buildWorld(services: ServiceSetup[]): Promise<ControlLoopW
       {
         files: { [file]: rolloutWithVersion('1.9.0') },
         message: `${s.name} 1.9.0`,
-        date: new Date(now + 60_000).toISOString(),
+        date: new Date(now + 3_600_000).toISOString(),
       },
     ]);
   }
