@@ -48,11 +48,15 @@ export function createChangeActivities({ providers, secrets }: ActivityDeps) {
     }): Promise<RollbackPlan> {
       try {
         const { provider, manifest, rollout } = providerOf(context);
-        const target = await findRollbackTarget(provider, manifest, new Date(lastHealthyAt), rollout);
+        const target = await guard(() =>
+          findRollbackTarget(provider, manifest, new Date(lastHealthyAt), rollout),
+        );
         if (target.status === 'nothing-to-roll-back') return { kind: 'nothing', reason: target.message };
         return { kind: 'target', target: { sha: target.revision.sha, date: target.revision.date } };
       } catch (err) {
         if (err instanceof GitOpsInputError) return { kind: 'nothing', reason: err.message };
+        if (err instanceof ApplicationFailure && err.type === 'GitOpsInputError')
+          return { kind: 'nothing', reason: err.message };
         throw err;
       }
     },

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { planFleetActions } from '../src/evaluation/fleet-plan';
 import { normalObservation } from '../src/evaluation/observation';
-import { measuring, recording } from './proxies';
+import { dispatching, measuring } from './proxies';
 import { fleetQuery, type FleetEvaluationInput, type FleetView } from './messages';
 
 /** Continue-as-new after this many cycles even if the server does not suggest it yet. */
@@ -47,7 +47,7 @@ async function evaluateOnce(view: FleetView, input: FleetEvaluationInput): Promi
     ];
     const plan = planFleetActions(view.services, observations);
     if (plan.actions.length > 0) {
-      await recording.dispatchFleetActions.executeWithOptions(
+      await dispatching.dispatchFleetActions.executeWithOptions(
         { summary: `signal ${plan.actions.length} incident and freeze workflows` },
         [{ actions: plan.actions, timings: input.timings }],
       );

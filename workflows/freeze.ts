@@ -3,7 +3,7 @@
 // An approver may lift it early with a reason (break-glass, audited).
 import { condition, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ServiceContext } from '../src/evaluation/observation';
-import type { ActionRequest } from '../src/incident/proposals';
+import { REQUEST_ID, type ActionRequest } from '../src/incident/proposals';
 import { SafeDeployIncidentState } from '../src/temporal/search-attributes';
 import { recording } from './proxies';
 import type { AuditRecord } from './incident-record';
@@ -31,6 +31,7 @@ export async function freezeWorkflow(input: FreezeInput): Promise<FreezeView> {
   const outcomes = new Map<string, ActionOutcome>();
   let context: ServiceContext = input.context;
   let durationMs = input.freezeDurationMs;
+  let lastUpdateAt = '';
   let audit: AuditRecord[] = [];
   let seq = 0;
   const queueAudit = (record: Record<string, unknown>) =>
@@ -41,7 +42,9 @@ export async function freezeWorkflow(input: FreezeInput): Promise<FreezeView> {
     });
 
   setHandler(exhaustionSignal, (u: ExhaustionUpdate) => {
-    if (view.state !== 'frozen') return;
+    // Retried or overlapping dispatches may deliver an older update after a newer one.
+    if (view.state !== 'frozen' || u.at < lastUpdateAt) return;
+    lastUpdateAt = u.at;
     if (u.context) context = u.context;
     durationMs = u.freezeDurationMs ?? durationMs;
     view.exhausted = u.exhausted;
@@ -55,7 +58,7 @@ export async function freezeWorkflow(input: FreezeInput): Promise<FreezeView> {
     publish(view);
   });
   setHandler(liftFreezeSignal, (request: ActionRequest) => {
-    if (outcomes.has(request.requestId)) return;
+    if (!REQUEST_ID.test(request.requestId) || outcomes.has(request.requestId)) return;
     const refusal = liftRefusal(view, context, request);
     if (refusal) {
       view.refusals.push({ by: request.by, reason: request.reason, at: now(), refusal });

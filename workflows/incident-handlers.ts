@@ -4,7 +4,7 @@
 import { setHandler } from '@temporalio/workflow';
 import type { ServiceObservation } from '../src/evaluation/observation';
 import { canTransition, isActive, type IncidentState } from '../src/incident/lifecycle';
-import { refusalFor, type ActionRequest, type HumanDecision } from '../src/incident/proposals';
+import { REQUEST_ID, refusalFor, type ActionRequest, type HumanDecision } from '../src/incident/proposals';
 import { isBurning } from '../src/slo/severity';
 import type { IncidentRecord } from './incident-record';
 import { SAFEDEPLOY_ACTOR } from './incident-record';
@@ -41,7 +41,8 @@ export function registerIncidentHandlers(
     <A extends ActionRequest>(handle: (record: IncidentRecord, request: A) => void) =>
     (request: A) => {
       const record = session.record;
-      if (record && !record.outcomes.has(request.requestId)) handle(record, request);
+      if (record && REQUEST_ID.test(request.requestId) && !record.outcomes.has(request.requestId))
+        handle(record, request);
     };
   setHandler(acknowledgeSignal, withRecord(acknowledge));
   setHandler(

@@ -3,6 +3,7 @@
 // through an activity, is mitigated when that change is merged, resolves after a cool-down of normal
 // SLOs, then hands itself to a postmortem workflow so that a new incident can start.
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   ParentClosePolicy,
@@ -68,7 +69,7 @@ function openIncident(input: IncidentInput, first: ServiceObservation): Incident
 
 function openView(input: IncidentInput, first: ServiceObservation): IncidentView {
   return {
-    incidentId: incidentIdFor(input.service, first.evaluatedAt),
+    incidentId: incidentIdFor(input.service, first.evaluatedAt, input.kind),
     service: input.service,
     kind: input.kind,
     state: 'detected',
@@ -108,10 +109,18 @@ async function proposeWhenDue(record: IncidentRecord, input: IncidentInput): Pro
     }
     let target: Proposal['target'];
     if (type === 'rollback-rollout') {
-      const plan = await actuating.planRollback.executeWithOptions(
-        { summary: `choose the rollback target for ${v.service}` },
-        [{ context: v.context, lastHealthyAt: v.lastHealthyAt ?? v.detectedAt }],
-      );
+      const plan = await actuating.planRollback
+        .executeWithOptions({ summary: `choose the rollback target for ${v.service}` }, [
+          { context: v.context, lastHealthyAt: v.lastHealthyAt ?? v.detectedAt },
+        ])
+        // The repository stayed unreachable through every retry: record it, keep the incident alive.
+        .catch((err: unknown) => {
+          if (!(err instanceof ActivityFailure)) throw err;
+          return {
+            kind: 'nothing' as const,
+            reason: `the environment repository could not be read: ${err.cause?.message ?? err.message}`,
+          };
+        });
       if (plan.kind === 'nothing') {
         record.note('proposal', SAFEDEPLOY_ACTOR, `no rollback proposed: ${plan.reason}`);
         continue;

@@ -1,7 +1,7 @@
 // A resolved incident awaiting its postmortem. It runs under its own workflow id, so the service's
 // incident id is free for a new incident meanwhile; it reminds until the postmortem is recorded.
 import { CancellationScope, condition, setHandler } from '@temporalio/workflow';
-import type { ActionRequest } from '../src/incident/proposals';
+import { REQUEST_ID, type ActionRequest } from '../src/incident/proposals';
 import { IncidentRecord, SAFEDEPLOY_ACTOR } from './incident-record';
 import { decide, refuse } from './incident-handlers';
 import { expireProposals, nextDeadline, openApproved } from './proposal-flow';
@@ -31,7 +31,7 @@ export async function postmortemWorkflow({ view, timings }: PostmortemInput): Pr
   const once =
     <A extends ActionRequest>(handle: (request: A) => void) =>
     (request: A) => {
-      if (!record.outcomes.has(request.requestId)) handle(request);
+      if (REQUEST_ID.test(request.requestId) && !record.outcomes.has(request.requestId)) handle(request);
     };
   setHandler(
     postmortemSignal,
@@ -40,11 +40,11 @@ export async function postmortemWorkflow({ view, timings }: PostmortemInput): Pr
   // A promote-canary proposal made at resolution is still approved or rejected here.
   setHandler(
     approveSignal,
-    once((request: ProposalAction) => decide(record, request, 'approve')),
+    once((request: ProposalAction) => decideAfterResolution(record, request, 'approve')),
   );
   setHandler(
     rejectSignal,
-    once((request: ProposalAction) => decide(record, request, 'reject')),
+    once((request: ProposalAction) => decideAfterResolution(record, request, 'reject')),
   );
   for (const [signal, action] of [
     [acknowledgeSignal, 'acknowledge'],
@@ -114,4 +114,19 @@ function recordPostmortem(record: IncidentRecord, request: PostmortemRequest): v
     true,
     `postmortem recorded; ${record.view.incidentId} is postmortem-complete`,
   );
+}
+
+/** Only a promotion is still decided after resolution: a rollback for a healthy service is stale. */
+function decideAfterResolution(
+  record: IncidentRecord,
+  request: ProposalAction,
+  action: 'approve' | 'reject',
+): void {
+  const proposal = record.view.proposals.find(
+    (p) => p.id === request.proposal || p.type === request.proposal,
+  );
+  if (proposal && proposal.type !== 'promote-canary') {
+    return refuse(record, request, action, `incident is ${record.state}; ${proposal.type} no longer applies`);
+  }
+  decide(record, request, action);
 }

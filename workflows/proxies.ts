@@ -12,6 +12,13 @@ export const recording = proxyActivities<Activities>({
   retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
+/** Signalling the workflows a cycle changed: many calls for a large fleet, so it heartbeats. */
+export const dispatching = proxyActivities<Activities>({
+  startToCloseTimeout: '10m',
+  heartbeatTimeout: '1m',
+  retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
 /** Reading Prometheus and the catalog: bounded retries, the next cycle tries again anyway. */
 export const measuring = proxyActivities<Activities>({
   startToCloseTimeout: '2m',

@@ -50,39 +50,34 @@ export function planFleetActions(
 function incidentActions(before: LastSeen | undefined, o: ServiceObservation): FleetAction[] {
   if (before?.severity === o.severity) return [];
   if (isBurning(o.severity)) {
+    const lastHealthyAt = before?.lastNormalAt;
     return [
       {
         kind: 'incident',
         service: o.service,
         start: true,
         observation: o,
-        ...(before?.lastNormalAt ? { lastHealthyAt: before.lastNormalAt } : {}),
+        ...(lastHealthyAt ? { lastHealthyAt } : {}),
       },
     ];
   }
-  // Recovery (or a switch to no-data) matters only to an incident that may be running.
-  return before && isBurning(before.severity)
-    ? [{ kind: 'incident', service: o.service, start: false, observation: o }]
-    : [];
+  // Not burning now: an incident may still be running unless the service was known to be normal
+  // (it was burning, or had no data, or the evaluation restarted and lost what it saw).
+  return before?.severity === 'normal'
+    ? []
+    : [{ kind: 'incident', service: o.service, start: false, observation: o }];
 }
 
 function policyActions(before: LastSeen | undefined, o: ServiceObservation): FleetAction[] {
   const now = o.violations.join(',');
-  if ((before?.violations ?? '') === now) return [];
+  // Without a previous cycle a clean entry is still news: a policy incident may be waiting for it.
+  if (before && before.violations === now) return [];
   return [{ kind: 'policy', service: o.service, start: now !== '', observation: o }];
 }
 
 function freezeActions(before: LastSeen | undefined, o: ServiceObservation): FleetAction[] {
-  const was = before?.severity === 'exhausted';
   const is = o.severity === 'exhausted';
-  if (was === is) return [];
-  return [
-    {
-      kind: 'freeze',
-      service: o.service,
-      exhausted: is,
-      at: o.evaluatedAt,
-      ...(o.detail ? { context: o.detail.context } : {}),
-    },
-  ];
+  if (before && (before.severity === 'exhausted') === is) return [];
+  const context = o.detail ? { context: o.detail.context } : {};
+  return [{ kind: 'freeze', service: o.service, exhausted: is, at: o.evaluatedAt, ...context }];
 }

@@ -50,7 +50,9 @@ export async function appendAudit(
   const file = streamPath(dataDir, stream);
   await mkdir(path.dirname(file), { recursive: true });
   return withFileLock(`${file}.lock`, async () => {
-    const tail = await readTail(file);
+    // Work on a copy: the cache only moves once the lines are really in the file.
+    const cached = await readTail(file);
+    const tail: StreamTail = { ...cached, eventIds: new Set(cached.eventIds) };
     let text = '';
     for (const entry of entries) {
       if (tail.eventIds.has(entry.eventId)) continue;
@@ -63,7 +65,12 @@ export async function appendAudit(
       tail.eventIds.add(entry.eventId);
     }
     if (text === '') return 0;
-    await appendFile(file, text);
+    try {
+      await appendFile(file, text);
+    } catch (err) {
+      tails.delete(file);
+      throw err;
+    }
     tail.size += Buffer.byteLength(text);
     tails.set(file, tail);
     return text.split('\n').length - 1;

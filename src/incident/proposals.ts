@@ -60,6 +60,9 @@ export function proposalId(incidentId: string, type: ProposalType): string {
   return `${incidentId}/${type}`;
 }
 
+/** What a human action's id may look like: it names an evidence file, so no path characters. */
+export const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
 export interface ActionRequest {
   requestId: string;
   by: string;

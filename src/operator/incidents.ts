@@ -48,10 +48,16 @@ export async function listIncidents(client: Client, options: ListOptions = {}): 
   return refs.sort((a, b) => b.view.detectedAt.localeCompare(a.view.detectedAt));
 }
 
-const INCIDENT_ID = /^(?<service>[a-z0-9]([-a-z0-9]*[a-z0-9])?)-(?<at>\d{8}t\d{6}z)$/;
+const INCIDENT_ID = /^(?<prefix>[a-z0-9]([-a-z0-9]*[a-z0-9])?)-(?<at>\d{8}t\d{6}z)$/;
+
+/** The services an incident id may belong to: policy incidents carry "-policy" after the service. */
+function servicesOf(prefix: string): string[] {
+  return prefix.endsWith('-policy') ? [prefix.slice(0, -'-policy'.length), prefix] : [prefix];
+}
 
 /**
- * Finds an incident by id (checkout-20260101t000000z) or by service name (its open incident).
+ * Finds an incident by id (checkout-20260101t000000z, checkout-policy-…) or by service name (its open
+ * incident).
  * Returns undefined when there is none.
  */
 export async function findIncident(client: Client, ref: string): Promise<IncidentRef | undefined> {
@@ -59,8 +65,10 @@ export async function findIncident(client: Client, ref: string): Promise<Inciden
   const candidates = match?.groups
     ? [
         workflowIds.postmortem(ref),
-        workflowIds.incident(match.groups.service!),
-        workflowIds.policyIncident(match.groups.service!),
+        ...servicesOf(match.groups.prefix!).flatMap((s) => [
+          workflowIds.incident(s),
+          workflowIds.policyIncident(s),
+        ]),
       ]
     : [workflowIds.incident(ref), workflowIds.policyIncident(ref)];
   for (const workflowId of candidates) {
