@@ -4,12 +4,15 @@ import { Command, CommanderError } from 'commander';
 import { registerApiCommand } from './commands/api';
 import { registerAuditCommands } from './commands/audit';
 import { registerCatalogCommands } from './commands/catalog';
+import { registerDemoCommand } from './commands/demo';
+import { registerDemoServiceCommand } from './commands/demo-service';
 import { registerEvaluateCommand } from './commands/evaluate';
 import { registerFreezeCommands } from './commands/freeze';
 import { registerGateCommand } from './commands/gate';
 import { registerIncidentCommands } from './commands/incident';
 import { registerProposalCommands } from './commands/proposal';
 import { registerReportCommand } from './commands/report';
+import { registerStartCommand } from './commands/start';
 import { registerToolsCommands } from './commands/tools';
 import { registerWorkerCommand } from './commands/worker';
 import { CliError, EXIT } from './errors';
@@ -30,6 +33,9 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerApiCommand(program);
   registerToolsCommands(program);
+  registerStartCommand(program);
+  registerDemoCommand(program);
+  registerDemoServiceCommand(program);
   return program;
 }
 
