@@ -1,33 +1,16 @@
 import type { FleetEvaluation } from '../../evaluation/evaluate-fleet';
 import { ALERT_WINDOWS } from '../../slo/windows';
 import { renderTable } from '../table';
+import { SLO_COLUMNS, sloCells } from './format';
 
 /** One row per SLO, then the reasons behind every verdict that is not allow. */
 export function renderEvaluationTable(e: FleetEvaluation): string {
-  const header = [
-    'SERVICE',
-    'SLO',
-    'OBJECTIVE',
-    'SEVERITY',
-    'BUDGET LEFT',
-    ...ALERT_WINDOWS.map((w) => `BURN ${w}`),
-    'VERDICT',
-  ];
+  const header = [...SLO_COLUMNS, 'VERDICT'];
   const rows: string[][] = [];
   for (const s of e.services) {
     if (s.slos.length === 0)
       rows.push([s.service, '-', '-', s.severity, '-', ...ALERT_WINDOWS.map(() => '-'), s.gate.verdict]);
-    for (const slo of s.slos) {
-      rows.push([
-        s.service,
-        slo.name,
-        `${slo.objective}% / ${slo.window}`,
-        slo.severity,
-        percent(slo.errorBudget.remaining),
-        ...ALERT_WINDOWS.map((w) => rate(slo.burnRates[w])),
-        s.gate.verdict,
-      ]);
-    }
+    for (const slo of s.slos) rows.push([...sloCells(s.service, slo), s.gate.verdict]);
   }
   const reasons = e.services
     .filter((s) => s.gate.reasons.length > 0)
@@ -40,12 +23,4 @@ export function renderEvaluationTable(e: FleetEvaluation): string {
   ]
     .filter(Boolean)
     .join('\n');
-}
-
-function percent(v: number | null): string {
-  return v === null ? 'no data' : `${(v * 100).toFixed(1)}%`;
-}
-
-function rate(v: number | null): string {
-  return v === null ? '-' : v.toFixed(2);
 }

@@ -1,4 +1,6 @@
 // Small formats shared by the operator views: ages like kubectl's AGE column, budgets, burn rates.
+import type { SloAssessment } from '../../slo/assess';
+import { ALERT_WINDOWS } from '../../slo/windows';
 
 export function formatAge(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
@@ -23,4 +25,28 @@ export function percent(value: number | null): string {
 /** A burn rate with two decimals; "-" when it could not be measured. */
 export function burn(value: number | null | undefined): string {
   return value === null || value === undefined ? '-' : value.toFixed(2);
+}
+
+/** The columns every SLO table shares: evaluate's and the report's. */
+export const SLO_COLUMNS = [
+  'SERVICE',
+  'SLO',
+  'OBJECTIVE',
+  'SEVERITY',
+  'BUDGET LEFT',
+  ...ALERT_WINDOWS.map((w) => `BURN ${w}`),
+];
+
+export function sloCells(
+  service: string,
+  slo: Pick<SloAssessment, 'name' | 'objective' | 'window' | 'severity' | 'errorBudget' | 'burnRates'>,
+): string[] {
+  return [
+    service,
+    slo.name,
+    `${slo.objective}% / ${slo.window}`,
+    slo.severity,
+    percent(slo.errorBudget.remaining),
+    ...ALERT_WINDOWS.map((w) => burn(slo.burnRates[w])),
+  ];
 }

@@ -1,8 +1,7 @@
 // The fleet report as titled tables, once, so the text and Markdown renderings say the same thing.
 import type { FleetReport } from '../../operator/report';
-import { ALERT_WINDOWS } from '../../slo/windows';
 import { plural } from '../output';
-import { burn, formatAge, percent, secondsSince } from './format';
+import { formatAge, SLO_COLUMNS, secondsSince, sloCells } from './format';
 
 export interface ReportSection {
   title: string;
@@ -46,24 +45,8 @@ function servicesSection(report: FleetReport): ReportSection {
 }
 
 function slosSection(report: FleetReport): ReportSection {
-  const header = [
-    'SERVICE',
-    'SLO',
-    'OBJECTIVE',
-    'SEVERITY',
-    'BUDGET LEFT',
-    ...ALERT_WINDOWS.map((w) => `BURN ${w}`),
-  ];
-  const rows = report.services.flatMap((s) =>
-    s.slos.map((slo) => [
-      s.service,
-      slo.name,
-      `${slo.objective}% / ${slo.window}`,
-      slo.severity,
-      percent(slo.errorBudget.remaining),
-      ...ALERT_WINDOWS.map((w) => burn(slo.burnRates[w])),
-    ]),
-  );
+  const header = SLO_COLUMNS;
+  const rows = report.services.flatMap((s) => s.slos.map((slo) => sloCells(s.service, slo)));
   return { title: 'SLOs', header, rows, empty: 'no SLOs' };
 }
 
