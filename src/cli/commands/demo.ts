@@ -1,23 +1,14 @@
 // `safedeploy demo`: the guided tour against a running local stack (`npm start`).
 import type { Command } from 'commander';
 import { dataDirDefault } from '../../config/env';
+import type { DemoFlags } from '../../demo/tour/context';
 import { runTour } from '../../demo/tour/tour';
 import { StageFailure } from '../../demo/tour/runner';
 import { CliError, EXIT } from '../errors';
 import { DEMO_SERVICE_DEFAULTS } from './demo-service';
 
-interface DemoCommandFlags {
-  dataDir: string;
-  address?: string;
-  namespace?: string;
-  prometheus?: string;
-  demoService?: string;
-  webUi?: string;
-  catalog?: string;
-  service: string;
-  errorRate: string;
-  nonInteractive?: boolean;
-}
+/** The tour's flags as commander hands them over: the error rate still as text. */
+type DemoCommandFlags = Omit<DemoFlags, 'errorRate'> & { errorRate: string };
 
 export function registerDemoCommand(program: Command): void {
   program

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import YAML from 'yaml';
 import { jsonOf, runCli } from '../../support/cli';
-import { catalogDir, changed, GOOD_TEXT } from './support';
+import { changed, withCatalog, GOOD_TEXT } from './support';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', '..', 'examples', 'catalog');
 
@@ -14,18 +14,6 @@ interface ValidateJson {
     slos: { name: string; objective: number; window: string }[];
   }[];
   violations: { service: string; code: string; message: string }[];
-}
-
-async function withCatalog(
-  files: Record<string, string>,
-  test: (dir: string) => Promise<void>,
-): Promise<void> {
-  const { dir, cleanup } = await catalogDir(files);
-  try {
-    await test(dir);
-  } finally {
-    await cleanup();
-  }
 }
 
 describe('safedeploy catalog validate', () => {

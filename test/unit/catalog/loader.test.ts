@@ -5,7 +5,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { CatalogError } from '../../../src/catalog/errors';
 import { loadCatalog } from '../../../src/catalog/loader';
-import { catalogDir, changed, FIXTURES, GOOD_TEXT } from './support';
+import { changed, withCatalog, FIXTURES, GOOD_TEXT } from './support';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', '..', 'examples', 'catalog');
 
@@ -17,18 +17,6 @@ async function loadError(dir: string): Promise<CatalogError> {
   );
   if (!(error instanceof CatalogError)) throw new Error(`expected a CatalogError, got ${String(error)}`);
   return error;
-}
-
-async function withCatalog(
-  files: Record<string, string>,
-  test: (dir: string) => Promise<void>,
-): Promise<void> {
-  const { dir, cleanup } = await catalogDir(files);
-  try {
-    await test(dir);
-  } finally {
-    await cleanup();
-  }
 }
 
 describe('loadCatalog', () => {

@@ -67,3 +67,16 @@ export async function catalogDir(
   for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/** Runs `test` against a temporary catalog directory holding `files`, and removes it afterwards. */
+export async function withCatalog(
+  files: Record<string, string>,
+  test: (dir: string) => Promise<void>,
+): Promise<void> {
+  const { dir, cleanup } = await catalogDir(files);
+  try {
+    await test(dir);
+  } finally {
+    await cleanup();
+  }
+}
