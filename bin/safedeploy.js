@@ -8,6 +8,11 @@ if (!fs.existsSync(entry)) {
   process.stderr.write('safedeploy: not built yet; run `npm run build` (npm ci does it for you)\n');
   process.exit(2);
 }
+// `safedeploy … | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 require(entry)
   .main(process.argv)
   .then(
