@@ -3,6 +3,7 @@
 // drop a setting. The schema checks form only; what a service lacks (owner, SLOs, approvers, rollback,
 // a canary) is the structural policy's business (policy.ts), so those parts are optional here.
 import { z } from 'zod';
+import { promqlTemplateProblem } from '../prometheus/promql';
 import { isDuration } from '../slo/windows';
 import { DEFAULT_GOVERNANCE } from './model';
 
@@ -33,9 +34,17 @@ const duration = z
   .string()
   .refine(isDuration, { error: 'must be a Prometheus duration such as 30d, 24h or 1h30m' });
 
-const query = text.refine((q) => WINDOW_PLACEHOLDER.test(q), {
-  error: 'must contain {{.window}} where the evaluation window goes, e.g. rate(x[{{.window}}])',
-});
+const query = text
+  .refine((q) => WINDOW_PLACEHOLDER.test(q), {
+    error: 'must contain {{.window}} where the evaluation window goes, e.g. rate(x[{{.window}}])',
+    abort: true,
+  })
+  .superRefine((q, ctx) => {
+    // Parsed as Prometheus will see it, with a window in place; queries are batched with other
+    // services' queries, so anything but exactly one expression is refused here, not at query time.
+    const problem = promqlTemplateProblem(q, WINDOW_PLACEHOLDER);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** Git refuses these in branch names (git check-ref-format); catching them here beats a failed push. */
 function isBranchName(name: string): boolean {

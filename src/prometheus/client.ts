@@ -1,7 +1,7 @@
 // A read-only Prometheus HTTP API client: instant queries only, with a timeout, retries on 5xx and
 // connection errors, and validated responses. SafeDeploy never writes to Prometheus.
 import { PromQLError, PrometheusUnavailableError } from './errors';
-import { parseSampleValue, queryResponse, type Sample } from './response';
+import { queryResponse, toSample, type Sample } from './response';
 
 export interface PrometheusClientOptions {
   url: string;
@@ -47,9 +47,9 @@ export class PrometheusClient {
     const data = response.data;
     switch (data.resultType) {
       case 'vector':
-        return data.result.map((s) => ({ labels: s.metric, value: parseSampleValue(s.value[1]) }));
+        return data.result.map((s) => toSample(s.metric, s.value[1]));
       case 'scalar':
-        return [{ labels: {}, value: parseSampleValue(data.result[1]) }];
+        return [toSample({}, data.result[1])];
       default:
         throw new PromQLError(
           expr,

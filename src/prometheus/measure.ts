@@ -49,6 +49,8 @@ export async function measureFleet(
     }
     for (const f of batch.failures) {
       const [service = '', slo = ''] = f.id.split('\u0000');
+      // A window whose answer is unknown could hide a burn: the whole SLO is no data, never normal.
+      slotFor(measurement, service, slo).failed = true;
       measurement.failures.push({ service, slo, window, query: f.expr, message: f.message });
     }
   });

@@ -24,13 +24,41 @@ export const queryResponse = z.discriminatedUnion('status', [
 
 export type QueryResponse = z.infer<typeof queryResponse>;
 
-/** One instant-query sample; `value` is null for NaN or ±Inf (no data, never zero). */
+/**
+ * One instant-query sample. `value` is null for NaN or ±Inf (no data, never zero); `invalid` says why
+ * a value that is not a Prometheus float was refused (and `value` is then null too).
+ */
 export interface Sample {
   labels: Record<string, string>;
   value: number | null;
+  invalid?: string;
 }
 
-export function parseSampleValue(text: string): number | null {
+/**
+ * How Prometheus writes a sample value: a decimal float (Go's strconv.FormatFloat), or NaN, +Inf and
+ * -Inf spelled exactly so. Anything else (an empty string, spaces, "0x10", "1_000", "Infinity") is
+ * not a value Prometheus sends, so it is refused rather than read by Number()'s looser grammar.
+ */
+const DECIMAL_FLOAT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const NOT_FINITE = new Set(['NaN', '+Inf', '-Inf']);
+
+export type SampleValue = { value: number | null } | { invalid: string };
+
+export function parseSampleValue(text: string): SampleValue {
+  if (NOT_FINITE.has(text)) return { value: null };
+  if (!DECIMAL_FLOAT.test(text)) {
+    return {
+      invalid: `Prometheus answered a sample value that is not a number: ${JSON.stringify(text.slice(0, 40))}`,
+    };
+  }
   const value = Number(text);
-  return Number.isFinite(value) ? value : null;
+  // A decimal beyond float64's range overflows to ±Infinity, which is no data like +Inf.
+  return { value: Number.isFinite(value) ? value : null };
+}
+
+export function toSample(labels: Record<string, string>, text: string): Sample {
+  const parsed = parseSampleValue(text);
+  return 'invalid' in parsed
+    ? { labels, value: null, invalid: parsed.invalid }
+    : { labels, value: parsed.value };
 }

@@ -9,6 +9,8 @@ import { ALERT_WINDOWS, BURN_RATE_RULES, burnRateFactor, type AlertWindow } from
 export interface SloMeasurement {
   errors: Record<string, number | null>;
   totals: Record<string, number | null>;
+  /** A query of this SLO failed (rejected, or answered with a malformed value): it fails closed. */
+  failed?: boolean;
 }
 
 export interface SloAssessment {
@@ -30,7 +32,9 @@ export function assessSlo(slo: Slo, measured: SloMeasurement): SloAssessment {
   const burnRates = {} as Record<AlertWindow, number | null>;
   for (const w of ALERT_WINDOWS) burnRates[w] = burnRate(errorRatios[w] ?? null, slo.objective);
   const remaining = budgetRemaining(errorRatios[slo.window] ?? null, slo.objective);
-  const severity = classify(slo.window, measured.totals[slo.window] ?? null, remaining, burnRates);
+  const severity = measured.failed
+    ? 'no-data'
+    : classify(slo.window, measured.totals[slo.window] ?? null, remaining, burnRates);
   return {
     name: slo.name,
     objective: slo.objective,

@@ -7,12 +7,12 @@ export function errorBudget(objective: number): number {
 }
 
 /**
- * errors / total. A window with zero traffic has no errors (ratio 0); an absent or non-finite
- * series is no data (null), never zero errors.
+ * errors / total. A window without traffic (0/0) is no data (null), like an absent or non-finite
+ * series: no requests prove nothing about health, so it never reads as zero errors.
  */
 export function errorRatio(errors: number | null, total: number | null): number | null {
   if (!isMeasured(errors) || !isMeasured(total)) return null;
-  if (total === 0) return 0;
+  if (total <= 0) return null;
   return Math.max(0, errors) / total;
 }
 

@@ -55,7 +55,11 @@ async function writeCatalog(name: string, documents: string[], file = 'services.
 const evaluate = (catalog: string, ...extra: string[]) =>
   runCli(['evaluate', '--catalog', catalog, '--prometheus', prometheus.url, '--at', String(END), ...extra]);
 
-function expectClose(actual: number | null, expected: number, what: string): void {
+function expectClose(actual: number | null, expected: number | null, what: string): void {
+  if (expected === null) {
+    if (actual !== null) throw new Error(`${what}: expected null (no traffic), got ${actual}`);
+    return;
+  }
   if (actual === null) throw new Error(`${what}: expected ${expected}, got null`);
   const tolerance = Math.max(Math.abs(expected) * 0.01, 1e-6);
   if (Math.abs(actual - expected) > tolerance)
@@ -103,9 +107,9 @@ describe('safedeploy evaluate on a real Prometheus', () => {
         for (const w of ALERT_WINDOWS) {
           const ratio = expectedRatio(scenario.profile, durationSeconds(w), kind);
           expectClose(slo.errorRatios[w] ?? null, ratio, `${slo.name} error ratio ${w}`);
-          expectClose(slo.burnRates[w], ratio / budget, `${slo.name} burn rate ${w}`);
+          expectClose(slo.burnRates[w], ratio === null ? null : ratio / budget, `${slo.name} burn rate ${w}`);
         }
-        const monthly = expectedRatio(scenario.profile, durationSeconds('30d'), kind);
+        const monthly = expectedRatio(scenario.profile, durationSeconds('30d'), kind)!;
         expectClose(slo.errorBudget.remaining, 1 - monthly / budget, `${slo.name} budget remaining`);
       }
     },
@@ -117,10 +121,11 @@ describe('safedeploy evaluate on a real Prometheus', () => {
     expect(slo.burnRates['30m']).toBeLessThan(1);
   });
 
-  it('reads zero recent traffic as zero burn, not as no data', () => {
+  it('reads zero recent traffic (0/0) as no burn rate, and judges the service on its SLO window', () => {
     const slo = result.services.find((s) => s.service === 'quiet')!.slos[0]!;
-    expect(slo.burnRates['5m']).toBe(0);
-    expect(slo.errorRatios['1h']).toBe(0);
+    expect(slo.burnRates['5m']).toBeNull();
+    expect(slo.errorRatios['1h']).toBeNull();
+    expect(slo.errorRatios['30d']).toBeGreaterThan(0);
   });
 
   it('reports a service without series as null everywhere, never 0', () => {
@@ -184,11 +189,23 @@ describe('safedeploy evaluate refuses bad input', () => {
     expect(run.stderr).toMatch(/invalid --at "yesterday"/);
   });
 
-  it('reports a PromQL syntax error for that SLO and still evaluates the rest', async () => {
+  it('refuses a query that is not one PromQL expression before asking Prometheus', () =>
+    expectRefused(
+      [
+        serviceYaml(healthy, {
+          error: 'sum(rate(http_requests_total{service="healthy",code=~"5.."}[{{.window}}]',
+          total: 'sum(rate(http_requests_total{service="healthy"}[{{.window}}]))',
+        }),
+      ],
+      /services\.yaml \(document 1\): spec\.slos\[0\]\.sli\.events\.errorQuery: is not a complete PromQL expression/,
+    ));
+
+  it('reports a PromQL error Prometheus finds for that SLO and still evaluates the rest', async () => {
+    // Well-formed, but Prometheus refuses to aggregate a range vector: a type error only it can see.
     const broken = serviceYaml(
       { ...healthy, profile: { ...healthy.profile, service: 'broken' } },
       {
-        error: 'sum(rate(http_requests_total{service="healthy",code=~"5.."}[{{.window}}]',
+        error: 'sum(http_requests_total{service="healthy",code=~"5.."}[{{.window}}])',
         total: 'sum(rate(http_requests_total{service="healthy"}[{{.window}}]))',
       },
     );

@@ -72,9 +72,10 @@ export function expectedRatio(
   p: TrafficProfile,
   seconds: number,
   kind: 'errors' | 'slow' = 'errors',
-): number {
+): number | null {
   const total = integrate(p, 'total', seconds, 0);
-  return total === 0 ? 0 : integrate(p, kind, seconds, 0) / total;
+  // No traffic is no data (0/0 is null), as SafeDeploy reads it.
+  return total === 0 ? null : integrate(p, kind, seconds, 0) / total;
 }
 
 export interface HistoryOptions {

@@ -73,6 +73,29 @@ const cases: Case[] = [
     issues: [at('spec.slos[0].sli.events.errorQuery', WINDOW)],
   },
   {
+    name: 'a query that closes the batch and tags a value of its own is not one PromQL expression',
+    doc: changed(
+      'spec.slos.0.sli.events.errorQuery',
+      'sum(rate(x[{{.window}}]))), "safedeploy_query", "7", "", "") or label_replace(vector(0), "safedeploy_query", "0", "", "") or label_replace(sum(vector(0)',
+    ),
+    issues: [
+      at(
+        'spec.slos[0].sli.events.errorQuery',
+        'is not one PromQL expression: syntax error at character 26 near "), \\"safedeploy_query"',
+      ),
+    ],
+  },
+  {
+    name: 'a query that is two expressions is refused',
+    doc: changed('spec.slos.0.sli.events.totalQuery', 'sum(rate(x[{{.window}}])) sum(rate(y[{{.window}}]))'),
+    issues: [
+      at(
+        'spec.slos[0].sli.events.totalQuery',
+        'is not one PromQL expression: syntax error at character 27 near "sum(rate(y[{{.window"',
+      ),
+    ],
+  },
+  {
     name: 'an empty total query is reported once, as empty',
     doc: changed('spec.slos.0.sli.events.totalQuery', ''),
     issues: [at('spec.slos[0].sli.events.totalQuery', 'must not be empty')],

@@ -24,7 +24,7 @@ function measured(ratios: Partial<Record<string, number | null>>, base = 0.0001)
 
 describe('error budget arithmetic', () => {
   it('a 99.9 % objective has a 0.1 % budget', () => expect(errorBudget(99.9)).toBeCloseTo(0.001, 12));
-  it('zero traffic has no errors', () => expect(errorRatio(0, 0)).toBe(0));
+  it('zero traffic (0/0) is no data, never zero errors', () => expect(errorRatio(0, 0)).toBeNull());
   it('an absent error series is no data, not zero errors', () => expect(errorRatio(null, 10)).toBeNull());
   it('an absent total series is no data', () => expect(errorRatio(3, null)).toBeNull());
   it('NaN is no data', () => expect(errorRatio(Number.NaN, 10)).toBeNull());

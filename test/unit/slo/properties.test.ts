@@ -91,7 +91,21 @@ describe('SLO math properties', () => {
     );
   });
 
-  it('zero traffic in a window means zero burn, not no data', () => {
+  it('no traffic over the SLO window (0/0) is no-data, whatever the alert windows say', () => {
+    fc.assert(
+      fc.property(objective, ratios, (o, values) => {
+        const m = measurement(values);
+        m.errors['30d'] = 0;
+        m.totals['30d'] = 0;
+        const a = assessSlo(slo(o), m);
+        expect(a.severity).toBe('no-data');
+        expect(a.errorRatios['30d']).toBeNull();
+        expect(a.errorBudget.remaining).toBeNull();
+      }),
+    );
+  });
+
+  it('a window without traffic (0/0) has no burn rate, never a burn rate of 0', () => {
     fc.assert(
       fc.property(objective, (o) => {
         const a = assessSlo(
@@ -101,9 +115,17 @@ describe('SLO math properties', () => {
             0,
           ),
         );
-        expect(a.severity).toBe('normal');
-        expect(a.burnRates['5m']).toBe(0);
-        expect(a.errorBudget.remaining).toBe(1);
+        expect(a.burnRates['5m']).toBeNull();
+        expect(a.severity).toBe('no-data');
+      }),
+    );
+  });
+
+  it('an SLO with a failed query is no-data whatever its measurements say', () => {
+    fc.assert(
+      fc.property(objective, ratios, (o, values) => {
+        const m = { ...measurement(values), failed: true };
+        expect(assessSlo(slo(o), m).severity).toBe('no-data');
       }),
     );
   });
