@@ -3,6 +3,7 @@
 // drop a setting. The schema checks form only; what a service lacks (owner, SLOs, approvers, rollback,
 // a canary) is the structural policy's business (policy.ts), so those parts are optional here.
 import { z } from 'zod';
+import { allowedGitSchemes, remoteUrlProblem } from '../gitops/git/remote-policy';
 import { promqlTemplateProblem } from '../prometheus/promql';
 import { isDuration } from '../slo/windows';
 import { DEFAULT_GOVERNANCE } from './model';
@@ -46,6 +47,15 @@ const query = text
     if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
   });
 
+/** Nothing git could read as an option or a command, and a scheme from the configured allow-list. */
+function gitRemoteProblem(url: string): string | null {
+  try {
+    return remoteUrlProblem(url, allowedGitSchemes());
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
 /** Git refuses these in branch names (git check-ref-format); catching them here beats a failed push. */
 function isBranchName(name: string): boolean {
   return /^[^\s~^:?*[\\]+$/.test(name) && !/^[-/]|\/$|\.\.|\/\/|@\{|\.lock$/.test(name);
@@ -54,11 +64,12 @@ const branch = z.string().refine(isBranchName, { error: 'must be a git branch na
 
 /** Relative to the environment repository root, and unable to escape it. */
 function isRepoPath(path: string): boolean {
-  if (path === '' || path.startsWith('/') || path.includes('\\')) return false;
+  if (path === '' || path.startsWith('/') || path.startsWith('-') || path.includes('\\')) return false;
   return !path.split('/').includes('..');
 }
 const repoPath = z.string().refine(isRepoPath, {
-  error: 'must be a path relative to the repository root, without ".." (e.g. apps/checkout/rollout.yaml)',
+  error:
+    'must be a path relative to the repository root, without ".." or a leading "-" (e.g. apps/checkout/rollout.yaml)',
 });
 
 const uniqueStrings = (what: string) =>
@@ -104,8 +115,11 @@ export const repoSchema = z.discriminatedUnion('provider', [
   }),
   z.strictObject({
     provider: z.literal('git'),
-    /** Any git remote (file://, ssh://, https://, user@host:path), so not checked as a URL. */
-    url: text,
+    /** A git remote (https://, ssh://, git://, file://, user@host:path) with an allowed scheme. */
+    url: text.superRefine((url, ctx) => {
+      const problem = gitRemoteProblem(url);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    }),
     baseBranch: branch.default('main'),
   }),
 ]);

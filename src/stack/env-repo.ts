@@ -33,14 +33,14 @@ export function commitEnv(who: GitIdentity, date?: string): Record<string, strin
 export async function ensureEnvRepo(bareDir: string, log: (line: string) => void): Promise<string> {
   const url = `file://${bareDir}`;
   if (existsSync(path.join(bareDir, 'HEAD'))) return url;
-  await runGit(['init', '--quiet', '--bare', '--initial-branch=main', bareDir]);
+  await runGit(['init', '--quiet', '--bare', '--initial-branch=main', '--end-of-options', bareDir]);
   const work = await mkdtemp(path.join(tmpdir(), 'safedeploy-env-seed-'));
   try {
     await cp(envRepoSeed(), work, { recursive: true });
     await runGit(['init', '--quiet', '--initial-branch=main'], { cwd: work });
     await runGit(['add', '--all'], { cwd: work });
     await commit(work, STACK_IDENTITY, 'checkout 1.8.2: initial environment');
-    await runGit(['push', '--quiet', url, 'HEAD:refs/heads/main'], { cwd: work });
+    await runGit(['push', '--quiet', '--end-of-options', url, 'HEAD:refs/heads/main'], { cwd: work });
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -53,7 +53,7 @@ export async function withClone<T>(url: string, use: (work: string) => Promise<T
   const scratch = await mkdtemp(path.join(tmpdir(), 'safedeploy-env-'));
   try {
     const work = path.join(scratch, 'work');
-    await runGit(['clone', '--quiet', '--branch', 'main', url, work]);
+    await runGit(['clone', '--quiet', '--branch', 'main', '--', url, work]);
     return await use(work);
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -62,7 +62,7 @@ export async function withClone<T>(url: string, use: (work: string) => Promise<T
 
 /** A commit that never signs or runs hooks from the user's configuration. */
 export async function commit(work: string, who: GitIdentity, message: string, date?: string): Promise<void> {
-  await runGit(['-c', 'commit.gpgsign=false', 'commit', '--quiet', '--no-verify', '-m', message], {
+  await runGit(['-c', 'commit.gpgsign=false', 'commit', '--quiet', '--no-verify', `--message=${message}`], {
     cwd: work,
     env: commitEnv(who, date),
   });

@@ -39,7 +39,7 @@ export async function releaseNextVersion(ctx: DemoContext, say: Say): Promise<Re
     for (const { image } of images)
       text = text.split(image).join(`${image.slice(0, image.lastIndexOf(':'))}:${to}`);
     await writeFile(file, text);
-    await runGit(['add', ctx.manifest], { cwd: work });
+    await runGit(['add', '--', ctx.manifest], { cwd: work });
     const date = new Date(Date.now() + RELEASE_DATE_LEAD_MS).toISOString();
     await commit(work, RELEASE_PIPELINE, `${ctx.service.name} ${to}`, date);
     await runGit(['push', '--quiet', 'origin', 'HEAD:main'], { cwd: work });
@@ -54,7 +54,9 @@ export async function releaseNextVersion(ctx: DemoContext, say: Say): Promise<Re
 /** Shows the commits and the manifest diff a reviewer would look at. */
 export async function showBranch(ctx: DemoContext, branch: string, say: Say): Promise<void> {
   await withClone(ctx.envRepoUrl, async (work) => {
-    const log = await runGit(['log', '--format=%h %an: %s', `main..origin/${branch}`], { cwd: work });
+    const log = await runGit(['log', '--format=%h %an: %s', '--end-of-options', `main..origin/${branch}`], {
+      cwd: work,
+    });
     say(`$ git log main..${branch}`);
     say(log.stdout.trimEnd().replace(/^/gm, '  '));
     const diff = await runGit(['diff', '--unified=1', 'main', `origin/${branch}`, '--', ctx.manifest], {
@@ -76,6 +78,7 @@ export async function mergeAsReviewer(ctx: DemoContext, branch: string, say: Say
       '--no-verify',
       '-m',
       `Merge ${branch} (reviewed)`,
+      '--end-of-options',
       `origin/${branch}`,
     ];
     await runGit(['-c', 'commit.gpgsign=false', ...merge], { cwd: work, env: commitEnv(REVIEWER) });

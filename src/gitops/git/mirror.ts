@@ -4,6 +4,7 @@ import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGit, type GitResult, type GitRunOptions } from './exec';
+import { GitOpsInputError } from '../provider';
 import type { RemoteUrl } from './remote-url';
 
 export interface GitIdentity {
@@ -25,6 +26,16 @@ export class Mirror {
     return runGit(args, { ...options, cwd: this.dir, secrets: this.remote.secrets });
   }
 
+  /**
+   * A command that talks to the remote: the URL comes after --end-of-options, so no URL can be read
+   * as an option (--upload-pack=<cmd>), and git itself refuses schemes outside the allow-list.
+   */
+  private remoteGit(command: 'fetch' | 'push', flags: string[], refspec: string): Promise<GitResult> {
+    const env = this.remote.allowProtocol ? { GIT_ALLOW_PROTOCOL: this.remote.allowProtocol } : undefined;
+    const args = [command, ...flags, '--end-of-options', this.remote.url, refspec];
+    return this.git(args, env ? { env } : {});
+  }
+
   /** Creates the mirror on first use and fetches every branch (pruning deleted ones). */
   async sync(): Promise<void> {
     const exists = await access(join(this.dir, 'HEAD')).then(
@@ -36,21 +47,17 @@ export class Mirror {
       await this.git(['init', '--bare', '--quiet']);
       await this.git(['config', 'safedeploy.remote', this.remote.display]);
     }
-    await this.git([
-      'fetch',
-      '--prune',
-      '--no-tags',
-      '--quiet',
-      this.remote.url,
-      `+refs/heads/*:${REMOTE_REFS}/*`,
-    ]);
+    await this.remoteGit('fetch', ['--prune', '--no-tags', '--quiet'], `+refs/heads/*:${REMOTE_REFS}/*`);
   }
 
   /** Commit id of `ref`, or null when it does not exist. */
   async resolve(ref: string): Promise<string | null> {
-    const { stdout, exitCode } = await this.git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
-      allowExitCodes: [1, 128],
-    });
+    const { stdout, exitCode } = await this.git(
+      ['rev-parse', '--verify', '--quiet', `${data(ref)}^{commit}`],
+      {
+        allowExitCodes: [1, 128],
+      },
+    );
     return exitCode === 0 ? stdout.trim() : null;
   }
 
@@ -59,19 +66,23 @@ export class Mirror {
   }
 
   async isAncestor(commit: string, of: string): Promise<boolean> {
-    const { exitCode } = await this.git(['merge-base', '--is-ancestor', commit, of], { allowExitCodes: [1] });
+    const args = ['merge-base', '--is-ancestor', '--end-of-options', data(commit), data(of)];
+    const { exitCode } = await this.git(args, { allowExitCodes: [1] });
     return exitCode === 0;
   }
 
   async treeOf(commit: string): Promise<string> {
-    return (await this.git(['rev-parse', `${commit}^{tree}`])).stdout.trim();
+    return (await this.git(['rev-parse', `${data(commit)}^{tree}`])).stdout.trim();
   }
 
   /** Contents of `path` at `commit`, or null when there is no such file. */
   async readBlob(commit: string, path: string): Promise<string | null> {
-    const { stdout, exitCode } = await this.git(['rev-parse', '--verify', '--quiet', `${commit}:${path}`], {
-      allowExitCodes: [1, 128],
-    });
+    const { stdout, exitCode } = await this.git(
+      ['rev-parse', '--verify', '--quiet', `${data(commit)}:${path}`],
+      {
+        allowExitCodes: [1, 128],
+      },
+    );
     if (exitCode !== 0) return null;
     return (await this.git(['cat-file', 'blob', stdout.trim()])).stdout;
   }
@@ -81,7 +92,7 @@ export class Mirror {
     const scratch = await mkdtemp(join(tmpdir(), 'safedeploy-index-'));
     const env = { GIT_INDEX_FILE: join(scratch, 'index') };
     try {
-      await this.git(['read-tree', commit], { env });
+      await this.git(['read-tree', '--end-of-options', data(commit)], { env });
       for (const file of files) {
         const blob = (
           await this.git(['hash-object', '-w', '--stdin'], { input: file.content })
@@ -97,7 +108,7 @@ export class Mirror {
 
   /** Keeps an executable bit; anything else (new file, symlink) becomes a regular file. */
   private async fileMode(commit: string, path: string): Promise<string> {
-    const { stdout } = await this.git(['ls-tree', commit, '--', path]);
+    const { stdout } = await this.git(['ls-tree', '--end-of-options', data(commit), '--', path]);
     return stdout.startsWith('100755 ') ? '100755' : '100644';
   }
 
@@ -113,7 +124,14 @@ export class Mirror {
       GIT_COMMITTER_NAME: identity.name,
       GIT_COMMITTER_EMAIL: identity.email,
     };
-    const args = ['commit-tree', '--no-gpg-sign', tree, ...parents.flatMap((p) => ['-p', p]), '-F', '-'];
+    const args = [
+      'commit-tree',
+      '--no-gpg-sign',
+      data(tree),
+      ...parents.flatMap((p) => ['-p', data(p)]),
+      '-F',
+      '-',
+    ];
     return (await this.git(args, { env, input: message })).stdout.trim();
   }
 
@@ -122,13 +140,13 @@ export class Mirror {
    * push is rejected (a retryable error) and the next attempt starts from the fetched state.
    */
   async push(commit: string, branch: string): Promise<void> {
-    await this.git(['push', '--quiet', this.remote.url, `${commit}:refs/heads/${branch}`]);
-    await this.git(['update-ref', `${REMOTE_REFS}/${branch}`, commit]);
+    await this.remoteGit('push', ['--quiet'], `${data(commit)}:refs/heads/${branch}`);
+    await this.git(['update-ref', '--end-of-options', `${REMOTE_REFS}/${branch}`, data(commit)]);
   }
 
   /** Remembers that we opened `branch` at `commit`, to tell "closed" from "never existed" later. */
   async recordOpened(branch: string, commit: string): Promise<void> {
-    await this.git(['update-ref', `${OPENED_REFS}/${branch}`, commit]);
+    await this.git(['update-ref', '--end-of-options', `${OPENED_REFS}/${branch}`, data(commit)]);
   }
 
   recordedOpened(branch: string): Promise<string | null> {
@@ -144,7 +162,8 @@ export class Mirror {
       '--format=%H',
       '--extended-regexp',
       `--grep=${pattern}`,
-      from,
+      '--end-of-options',
+      data(from),
     ]);
     return stdout.trim() || null;
   }
@@ -155,11 +174,12 @@ export class Mirror {
       'rev-list',
       '--first-parent',
       '--ancestry-path',
-      `${commit}..${base}`,
+      '--end-of-options',
+      `${data(commit)}..${data(base)}`,
     ]);
     const oldest = stdout.trim().split('\n').filter(Boolean).pop();
     if (!oldest) return commit;
-    const firstParent = (await this.git(['rev-parse', `${oldest}^1`])).stdout.trim();
+    const firstParent = (await this.git(['rev-parse', `${data(oldest)}^1`])).stdout.trim();
     return firstParent === commit ? commit : oldest;
   }
 
@@ -167,7 +187,7 @@ export class Mirror {
   async history(base: string, path: string, until?: Date): Promise<{ sha: string; date: string }[]> {
     const args = ['log', '--first-parent', '--format=%H %cI'];
     if (until) args.push(`--until=@${Math.floor(until.getTime() / 1000)}`);
-    const { stdout } = await this.git([...args, base, '--', path]);
+    const { stdout } = await this.git([...args, '--end-of-options', data(base), '--', path]);
     return stdout
       .split('\n')
       .filter(Boolean)
@@ -180,4 +200,13 @@ export class Mirror {
   static remoteRef(branch: string): string {
     return `${REMOTE_REFS}/${branch}`;
   }
+}
+
+/**
+ * A ref or commit id passed to git. rev-parse reads its arguments itself (it has no --end-of-options
+ * in every git version), so anything that could be an option is refused before git runs.
+ */
+function data(ref: string): string {
+  if (ref.startsWith('-') || ref === '') throw new GitOpsInputError(`"${ref}" is not a git ref or commit id`);
+  return ref;
 }

@@ -29,6 +29,7 @@ import {
 import { withLock } from './lock';
 import { assertBranch, assertChangeRequest, assertRepoPath } from './request-validation';
 import { Mirror, type GitIdentity } from './mirror';
+import { allowedGitSchemes, gitAllowProtocol, remoteUrlProblem } from './remote-policy';
 import { parseRemoteUrl, type RemoteUrl } from './remote-url';
 
 export interface GitProviderOptions {
@@ -38,6 +39,8 @@ export interface GitProviderOptions {
   /** Holds one bare mirror per remote; may be shared by several worker processes. */
   cacheDir: string;
   author?: GitIdentity;
+  /** Remote URL schemes git may use; default: SAFEDEPLOY_GIT_ALLOWED_SCHEMES or https, ssh, git, file. */
+  allowedSchemes?: readonly string[];
 }
 
 export const SAFEDEPLOY_IDENTITY: GitIdentity = { name: 'SafeDeploy', email: 'safedeploy@noreply.invalid' };
@@ -45,9 +48,12 @@ export const CHANGE_TRAILER = 'SafeDeploy-Change';
 
 export function createGitProvider(options: GitProviderOptions): GitProvider {
   assertBranch(options.baseBranch, 'base branch');
-  if (options.url.trim() === '') throw new GitOpsInputError('git provider: the remote URL is empty');
+  const remote = parseRemoteUrl(options.url);
+  const schemes = options.allowedSchemes ?? allowedGitSchemes();
+  const problem = remoteUrlProblem(options.url, schemes);
+  if (problem !== null) throw new GitOpsInputError(`git remote ${JSON.stringify(remote.display)} ${problem}`);
   return new GitRemoteProvider(
-    parseRemoteUrl(options.url),
+    { ...remote, allowProtocol: gitAllowProtocol(schemes) },
     options.baseBranch,
     resolvePath(options.cacheDir),
     {

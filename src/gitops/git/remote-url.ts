@@ -12,6 +12,8 @@ export interface RemoteUrl {
   secrets: string[];
   /** Hex digest of `display`; names the cache mirror. */
   cacheKey: string;
+  /** GIT_ALLOW_PROTOCOL for commands that talk to the remote (git enforces it on redirects too). */
+  allowProtocol?: string;
 }
 
 const HTTP_SCHEMES = new Set(['http:', 'https:', 'ftp:', 'ftps:']);

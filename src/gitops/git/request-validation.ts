@@ -15,6 +15,7 @@ export function assertRepoPath(path: string): void {
   const escapes = normalized.startsWith('../') || normalized === '..' || posix.isAbsolute(path);
   if (
     path === '' ||
+    path.startsWith('-') ||
     normalized !== path ||
     escapes ||
     path.split('/').includes('.git') ||

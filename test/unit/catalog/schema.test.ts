@@ -196,7 +196,7 @@ const cases: Case[] = [
     issues: [
       at(
         'spec.rollback.manifest',
-        'must be a path relative to the repository root, without ".." (e.g. apps/checkout/rollout.yaml)',
+        'must be a path relative to the repository root, without ".." or a leading "-" (e.g. apps/checkout/rollout.yaml)',
       ),
     ],
   },
@@ -206,7 +206,7 @@ const cases: Case[] = [
     issues: [
       at(
         'spec.rollback.manifest',
-        'must be a path relative to the repository root, without ".." (e.g. apps/checkout/rollout.yaml)',
+        'must be a path relative to the repository root, without ".." or a leading "-" (e.g. apps/checkout/rollout.yaml)',
       ),
     ],
   },
