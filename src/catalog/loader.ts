@@ -3,6 +3,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { applyCatalogDefaults, duplicateDefaultsIssues } from './defaults';
 import { CatalogError, type CatalogIssue } from './errors';
 import type { Catalog, Service } from './model';
 import { parseCatalogText, type ParsedFile } from './parse';
@@ -44,8 +45,18 @@ export async function loadCatalogFile(dir: string, file: string): Promise<Parsed
 
 /** Joins parsed files into a catalog, or throws every issue at once. */
 export function buildCatalog(files: readonly ParsedFile[], dir: string): Catalog {
-  const services = files.flatMap((f) => f.services);
-  const issues = [...files.flatMap((f) => f.issues), ...duplicateNameIssues(services)];
+  const defaults = files.flatMap((f) => f.defaults ?? []);
+  const inheriting = new Set(files.flatMap((f) => f.inheritsMode ?? []));
+  const services = applyCatalogDefaults(
+    files.flatMap((f) => f.services),
+    inheriting,
+    defaults[0],
+  );
+  const issues = [
+    ...files.flatMap((f) => f.issues),
+    ...duplicateNameIssues(services),
+    ...duplicateDefaultsIssues(defaults),
+  ];
   if (issues.length === 0 && services.length === 0) {
     issues.push({ reason: `catalog directory ${dir} holds no Service documents` });
   }

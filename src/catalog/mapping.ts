@@ -1,6 +1,6 @@
 // The explicit step from the versioned spec (schema.ts) to the plain model (model.ts). Nothing past
 // this file sees spec types, so a future safedeploy/v2 only needs a new schema and a new mapping.
-import type { RepoRef, Rollback, Service, Slo } from './model';
+import { DEFAULT_GOVERNANCE, type RepoRef, type Rollback, type Service, type Slo } from './model';
 import {
   WINDOW_PLACEHOLDER,
   type RepoSpec,
@@ -21,7 +21,8 @@ export function toService(document: ServiceDocument, source: Service['source']):
     slos: spec.slos.map(toSlo),
     ...(spec.deployment && { deployment: toDeployment(spec.deployment) }),
     ...(spec.rollback && { rollback: toRollback(spec.rollback) }),
-    governance: { ...spec.governance },
+    // A service without its own mode gets the catalog default when the loader resolves it.
+    governance: { ...spec.governance, mode: spec.governance.mode ?? DEFAULT_GOVERNANCE.mode },
     source,
   };
 }

@@ -4,6 +4,14 @@
 
 export type OnNoData = 'deny' | 'hold';
 
+/**
+ * How the gate's verdict reaches the pipeline. enforce: as decided; advise: a deny becomes a hold
+ * (the rollout pauses and a human decides); shadow: always allow, with the verdict it would have
+ * given recorded. Incidents and proposals happen in every mode.
+ */
+export const ENFORCEMENT_MODES = ['shadow', 'advise', 'enforce'] as const;
+export type EnforcementMode = (typeof ENFORCEMENT_MODES)[number];
+
 export interface EventsSli {
   /** PromQL with a `{{.window}}` placeholder, e.g. sum(rate(x{code=~"5.."}[{{.window}}])) */
   errorQuery: string;
@@ -41,6 +49,8 @@ export interface Governance {
   /** Fraction of the error budget that must remain to allow promotion. */
   safetyMargin: number;
   onNoData: OnNoData;
+  /** From the service, else the catalog's CatalogDefaults document, else enforce. */
+  mode: EnforcementMode;
 }
 
 export interface Service {
@@ -55,7 +65,13 @@ export interface Service {
   source: { file: string; document: number };
 }
 
-export const DEFAULT_GOVERNANCE: Governance = { freezeDuration: '24h', safetyMargin: 0.1, onNoData: 'deny' };
+/** enforce is the built-in mode: a catalog that says nothing keeps the gate enforcing. */
+export const DEFAULT_GOVERNANCE: Governance = {
+  freezeDuration: '24h',
+  safetyMargin: 0.1,
+  onNoData: 'deny',
+  mode: 'enforce',
+};
 
 /** A structural policy violation: makes the gate deny, but is not a schema error. */
 export interface PolicyViolation {

@@ -6,10 +6,12 @@ import { z } from 'zod';
 import { allowedGitSchemes, remoteUrlProblem } from '../gitops/git/remote-policy';
 import { promqlTemplateProblem } from '../prometheus/promql';
 import { isDuration } from '../slo/windows';
-import { DEFAULT_GOVERNANCE } from './model';
+import { DEFAULT_GOVERNANCE, ENFORCEMENT_MODES } from './model';
 
 export const API_VERSION = 'safedeploy/v1';
 export const KIND = 'Service';
+/** At most one per catalog: settings every Service inherits unless it sets its own. */
+export const DEFAULTS_KIND = 'CatalogDefaults';
 
 const DNS_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
@@ -131,6 +133,8 @@ export const governanceSchema = z.strictObject({
     .refine((x) => x >= 0 && x <= 1, { error: 'must be between 0 and 1 (a fraction of the error budget)' })
     .default(DEFAULT_GOVERNANCE.safetyMargin),
   onNoData: z.enum(['deny', 'hold']).default(DEFAULT_GOVERNANCE.onNoData),
+  // No default here: an absent mode inherits the catalog default (resolved by the loader).
+  mode: z.enum(ENFORCEMENT_MODES).optional(),
 });
 
 export const serviceSpecSchema = z.strictObject({
@@ -160,6 +164,16 @@ export const documentHeaderSchema = z.object(
   { error: `must be a ${API_VERSION} ${KIND} mapping` },
 );
 
+/** Catalog-wide defaults; only settings meant to be shared across services belong here. */
+export const catalogDefaultsDocumentSchema = z.strictObject({
+  apiVersion: z.literal(API_VERSION),
+  kind: z.literal(DEFAULTS_KIND),
+  metadata: z.strictObject({ name: dnsLabel }).optional(),
+  spec: z.strictObject({
+    governance: z.strictObject({ mode: z.enum(ENFORCEMENT_MODES).optional() }).prefault({}),
+  }),
+});
+
 export const serviceDocumentSchema = z.strictObject({
   apiVersion: z.literal(API_VERSION),
   kind: z.literal(KIND),
@@ -168,6 +182,7 @@ export const serviceDocumentSchema = z.strictObject({
 });
 
 export type ServiceDocument = z.output<typeof serviceDocumentSchema>;
+export type CatalogDefaultsDocument = z.output<typeof catalogDefaultsDocumentSchema>;
 export type ServiceSpec = ServiceDocument['spec'];
 export type SloSpec = z.output<typeof sloSchema>;
 export type RepoSpec = z.output<typeof repoSchema>;

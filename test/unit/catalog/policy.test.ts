@@ -107,7 +107,7 @@ describe('structural policy', () => {
       name: 'bare',
       approvers: [],
       slos: [],
-      governance: { freezeDuration: '24h', safetyMargin: 0.1, onNoData: 'deny' },
+      governance: { freezeDuration: '24h', safetyMargin: 0.1, onNoData: 'deny', mode: 'enforce' },
       source: { file: 'bare.yaml', document: 1 },
     };
     const violations = checkStructuralPolicy([bare]);
