@@ -1,5 +1,6 @@
 // What the API reads from, built once by `safedeploy api` (or a test) and injected into the server.
 import type { Catalog } from '../catalog/model';
+import { AuditBuffer } from '../evidence/audit-buffer';
 import { PrometheusClient } from '../prometheus/client';
 import type { TemporalOptions } from '../temporal/connection';
 import { CatalogSource } from './catalog-source';
@@ -13,6 +14,8 @@ export interface ApiDeps {
   temporal: TemporalAccess;
   metrics: ApiMetrics;
   fleet: FleetEvaluator;
+  /** Where gate answers are recorded (audit stream gate); absent when the API has no data directory. */
+  gateLog?: AuditBuffer;
   now: () => Date;
 }
 
@@ -28,6 +31,10 @@ export interface ApiDepsOptions {
    */
   timeoutMs: number;
   processMetrics?: boolean;
+  /** The data directory whose audit stream gate records every gate answer. */
+  dataDir?: string;
+  /** Told when an append to the gate stream fails (its records stay buffered). */
+  onGateLogError?: (err: unknown) => void;
 }
 
 /** Loads the catalog (a CatalogError stops startup); Temporal is connected lazily, on first use. */
@@ -41,12 +48,28 @@ export async function createApiDeps(options: ApiDepsOptions): Promise<ApiDeps> {
     retries: 1,
   });
   const metrics = new ApiMetrics({ processMetrics: options.processMetrics ?? false });
+  const gateLog =
+    options.dataDir === undefined ? undefined : gateLogFor(options, options.dataDir, metrics);
   return {
     catalog,
     prometheus,
     temporal: lazyTemporal(options.temporal, options.timeoutMs),
     metrics,
     fleet: new FleetEvaluator({ catalog, prometheus, metrics }),
+    ...(gateLog ? { gateLog } : {}),
     now: () => new Date(),
   };
+}
+
+function gateLogFor(options: ApiDepsOptions, dataDir: string, metrics: ApiMetrics): AuditBuffer {
+  const buffer = new AuditBuffer({
+    dataDir,
+    stream: 'gate',
+    onError: (err) => {
+      metrics.gateRecordWriteFailed();
+      options.onGateLogError?.(err);
+    },
+  });
+  metrics.watchGateLog(() => buffer.stats().pending);
+  return buffer;
 }

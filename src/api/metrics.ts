@@ -56,8 +56,39 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  private readonly gateRecordsDropped = new Counter({
+    name: 'safedeploy_gate_records_dropped_total',
+    help: 'Gate answers not recorded in the audit stream gate because its buffer was full',
+    registers: [this.registry],
+  });
+  private readonly gateRecordWriteFailures = new Counter({
+    name: 'safedeploy_gate_record_write_failures_total',
+    help: 'Failed appends to the audit stream gate (their records stay buffered and are retried)',
+    registers: [this.registry],
+  });
+  private pendingGateRecords: () => number = () => 0;
+  private readonly gateRecordsPending: Gauge = new Gauge({
+    name: 'safedeploy_gate_records_pending',
+    help: 'Gate answers buffered, not yet appended to the audit stream gate',
+    registers: [this.registry],
+    collect: (): void => this.gateRecordsPending.set(this.pendingGateRecords()),
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The gate log's buffer: its pending count is read at every scrape. */
+  watchGateLog(pending: () => number): void {
+    this.pendingGateRecords = pending;
+  }
+
+  gateRecordDropped(): void {
+    this.gateRecordsDropped.inc();
+  }
+
+  gateRecordWriteFailed(): void {
+    this.gateRecordWriteFailures.inc();
   }
 
   /** Starts timing an evaluation; call the result when it ends, however it ends. */

@@ -83,6 +83,15 @@ function manageLifecycle(
   });
   app.addHook('onClose', async () => {
     await refresh?.stop();
+    // Every gate answer given is written before the process goes.
+    await deps.gateLog
+      ?.close()
+      .catch((err: unknown) =>
+        app.log.error(
+          { error: redact(String(err), secrets), pending: deps.gateLog?.stats().pending },
+          'gate answers not recorded at shutdown',
+        ),
+      );
     await deps.temporal.close();
   });
 }

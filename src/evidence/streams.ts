@@ -1,3 +1,11 @@
 /** The audit log's streams (DESIGN.md "Evidence and audit"): one append-only, hash-chained file each. */
-export const AUDIT_STREAMS = ['evaluations', 'incidents', 'proposals', 'approvals', 'governance'] as const;
+export const AUDIT_STREAMS = [
+  'evaluations',
+  'incidents',
+  'proposals',
+  'approvals',
+  'governance',
+  /** Every gate answer (API and CLI), for `report --gate`. */
+  'gate',
+] as const;
 export type AuditStream = (typeof AUDIT_STREAMS)[number];

@@ -1,19 +1,26 @@
 // The full gate for one service, as the `gate` command and the HTTP gate answer it: SLOs from
 // Prometheus plus freeze and incident state from Temporal. It fails closed: when either cannot be
-// reached, the verdict is deny with a reason saying which.
+// reached, the verdict it would give is deny with a reason saying which (and the service's
+// enforcement mode still applies: shadow answers allow, advise holds).
 import type { Client } from '@temporalio/client';
-import type { Catalog } from '../catalog/model';
+import type { Catalog, EnforcementMode, Service } from '../catalog/model';
 import { assessService, type ServiceAssessment } from '../evaluation/assess-service';
-import type { GateReason, Verdict } from '../policy/gate';
+import { failClosed as failClosedDecision, type GateReason, type Verdict } from '../policy/gate';
 import type { PrometheusClient } from '../prometheus/client';
 import { measureFleet, sloKey } from '../prometheus/measure';
 import { serviceTemporalState, type ServiceTemporalState } from './incidents';
 
 export interface GateAnswer {
   service: string;
+  /** What the pipeline acts on: wouldBe after the enforcement mode. */
   verdict: Verdict;
+  /** What enforce would have answered. */
+  wouldBe: Verdict;
+  mode: EnforcementMode;
   reasons: GateReason[];
   evaluatedAt: string;
+  /** How old the data behind the answer was when it was given (0: read for this answer). */
+  dataAgeSeconds?: number;
   revision?: string;
   severity?: ServiceAssessment['severity'];
   slos?: ServiceAssessment['slos'];
@@ -35,12 +42,14 @@ export async function answerGate(
   const entry = deps.catalog.services.find((s) => s.name === service);
   if (!entry) throw new UnknownServiceError(service);
   const base = { service, evaluatedAt: at.toISOString(), ...(revision ? { revision } : {}) };
+  const { mode } = entry.governance;
   let state: ServiceTemporalState;
   try {
     state = await serviceTemporalState(deps.temporal, service);
   } catch (err) {
     return failClosed(
       base,
+      mode,
       'temporal-unavailable',
       `Temporal cannot be reached (${message(err)}); SafeDeploy fails closed`,
     );
@@ -55,22 +64,23 @@ export async function answerGate(
     );
     return {
       ...base,
-      verdict: assessment.gate.verdict,
-      reasons: assessment.gate.reasons,
+      ...assessment.gate,
       severity: assessment.severity,
       slos: assessment.slos,
     };
   } catch (err) {
-    return failClosed(base, 'prometheus-unavailable', `${message(err)}; SafeDeploy fails closed`);
+    return failClosed(base, mode, 'prometheus-unavailable', `${message(err)}; SafeDeploy fails closed`);
   }
 }
 
-function failClosed(
-  base: Omit<GateAnswer, 'verdict' | 'reasons'>,
+/** The answer when a dependency could not be read; exported for the CLI, which connects first. */
+export function failClosed(
+  base: Pick<GateAnswer, 'service' | 'evaluatedAt' | 'revision'>,
+  mode: Service['governance']['mode'],
   code: GateReason['code'],
   text: string,
 ): GateAnswer {
-  return { ...base, verdict: 'deny', reasons: [{ code, message: text }] };
+  return { ...base, ...failClosedDecision(mode, { code, message: text }) };
 }
 
 function message(err: unknown): string {

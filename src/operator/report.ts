@@ -7,7 +7,7 @@ import type { ServiceAssessment } from '../evaluation/assess-service';
 import { isActive, type IncidentState } from '../incident/lifecycle';
 import type { ProposalState } from '../incident/proposals';
 import type { ProposalType } from '../gitops/proposal-types';
-import { decideGate, type GateDecision, type GateInput } from '../policy/gate';
+import { decideGate, failClosed, type GateDecision, type GateInput } from '../policy/gate';
 import type { SliFailure } from '../prometheus/measure';
 import type { SloAssessment } from '../slo/assess';
 import type { FreezeView, IncidentView } from '../../workflows/messages';
@@ -148,7 +148,9 @@ function serviceReport(
     violations: catalog.violations.filter((v) => v.service === service.name),
   };
   const gate =
-    typeof state === 'string' ? failClosed(decideGate(input), state) : decideGate({ ...input, ...state });
+    typeof state === 'string'
+      ? temporalUnreachable(decideGate(input), state)
+      : decideGate({ ...input, ...state });
   return {
     service: service.name,
     owner: service.owner ?? null,
@@ -167,7 +169,7 @@ function serviceReport(
 }
 
 /** Without Temporal, freezes and incidents are unknown: deny, keeping the SLO reasons for context. */
-function failClosed(slosOnly: GateDecision, error: string): GateDecision {
+function temporalUnreachable(slosOnly: GateDecision, error: string): GateDecision {
   const message = `Temporal cannot be reached (${error}); SafeDeploy fails closed`;
-  return { verdict: 'deny', reasons: [{ code: 'temporal-unavailable', message }, ...slosOnly.reasons] };
+  return failClosed(slosOnly.mode, { code: 'temporal-unavailable', message }, slosOnly.reasons);
 }

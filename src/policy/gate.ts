@@ -1,8 +1,12 @@
 // The promotion gate (default policy), a pure function of what SafeDeploy knows about a service.
 // `evaluate` feeds it SLOs and structural violations only; the `gate` command and the HTTP gate add
-// freeze and incident state from Temporal. Every reason carries a stable code for scripts.
-import type { Governance, PolicyViolation } from '../catalog/model';
+// freeze and incident state from Temporal. Every reason carries a stable code for scripts. The
+// policy decides what enforce would answer (`wouldBe`); the service's enforcement mode then decides
+// what the gate answers (`verdict`), so both are always explained by the same reasons.
+import type { EnforcementMode, Governance, PolicyViolation } from '../catalog/model';
 import type { SloAssessment } from '../slo/assess';
+import { applyMode } from './modes';
+import { unconfirmedBurns, type UnconfirmedBurn } from './unconfirmed-burn';
 
 export type Verdict = 'allow' | 'hold' | 'deny';
 
@@ -15,6 +19,8 @@ export type ReasonCode =
   | 'no-data'
   | 'slow-burn'
   | 'budget-below-margin'
+  /** A window pair's short window burns past its factor; its long window has not confirmed yet. */
+  | 'burning-unconfirmed'
   /** The gate could not read its inputs; it fails closed. */
   | 'prometheus-unavailable'
   | 'temporal-unavailable';
@@ -24,10 +30,16 @@ export interface GateReason {
   message: string;
   /** The SLO the reason is about, when it is about one. */
   slo?: string;
+  /** For burning-unconfirmed: the window pair and both burn rates. */
+  burn?: UnconfirmedBurn;
 }
 
 export interface GateDecision {
+  /** What the gate answers: wouldBe after the enforcement mode. */
   verdict: Verdict;
+  /** What enforce would answer. */
+  wouldBe: Verdict;
+  mode: EnforcementMode;
   reasons: GateReason[];
 }
 
@@ -47,8 +59,23 @@ interface Finding extends GateReason {
 }
 
 export function decideGate(input: GateInput): GateDecision {
-  const findings = [...sloFindings(input), ...stateFindings(input)];
-  const verdict: Verdict = findings.some((f) => f.verdict === 'deny')
+  return decide(input.governance.mode, [...sloFindings(input), ...stateFindings(input)]);
+}
+
+/**
+ * The gate could not read its inputs: deny, whatever the other reasons say, then the mode (a gate in
+ * shadow never blocks a pipeline, not even when SafeDeploy itself is down).
+ */
+export function failClosed(
+  mode: EnforcementMode,
+  reason: Pick<GateReason, 'code' | 'message'>,
+  context: readonly GateReason[] = [],
+): GateDecision {
+  return { verdict: applyMode(mode, 'deny'), wouldBe: 'deny', mode, reasons: [reason, ...context] };
+}
+
+function decide(mode: EnforcementMode, findings: Finding[]): GateDecision {
+  const wouldBe: Verdict = findings.some((f) => f.verdict === 'deny')
     ? 'deny'
     : findings.length > 0
       ? 'hold'
@@ -58,13 +85,32 @@ export function decideGate(input: GateInput): GateDecision {
     ...findings.filter((f) => f.verdict === 'deny'),
     ...findings.filter((f) => f.verdict === 'hold'),
   ];
-  return { verdict, reasons: ordered.map(({ verdict: _v, ...reason }) => reason) };
+  return {
+    verdict: applyMode(mode, wouldBe),
+    wouldBe,
+    mode,
+    reasons: ordered.map(({ verdict: _v, ...reason }) => reason),
+  };
 }
 
 function sloFindings({ slos, governance }: GateInput): Finding[] {
   const findings: Finding[] = [];
-  for (const slo of slos) findings.push(...findingsForSlo(slo, governance));
+  for (const slo of slos) findings.push(...findingsForSlo(slo, governance), ...unconfirmedFindings(slo));
   return findings;
+}
+
+function unconfirmedFindings(slo: SloAssessment): Finding[] {
+  return unconfirmedBurns(slo).map((burn) => ({
+    ...hold(
+      'burning-unconfirmed',
+      slo.name,
+      `SLO ${slo.name} (${slo.objective}% over ${slo.window}): burning, not yet confirmed: ` +
+        `${burn.short} ${fmt(burn.shortBurnRate)}x exceeds ${fmt(burn.factor)}x while ${burn.long} is ` +
+        `${fmt(burn.longBurnRate)}x (${burn.severity} pair ${burn.short}/${burn.long}); held until ` +
+        `${burn.long} confirms or the burn fades`,
+    ),
+    burn,
+  }));
 }
 
 function findingsForSlo(slo: SloAssessment, governance: Governance): Finding[] {

@@ -71,6 +71,6 @@ export function classify(
 }
 
 /** A missing burn rate never exceeds a threshold (and so never makes a window pair fire). */
-function exceeds(rate: number | null, factor: number): boolean {
+export function exceeds(rate: number | null, factor: number): boolean {
   return rate !== null && rate > factor * (1 + EPSILON);
 }

@@ -46,10 +46,12 @@ export async function startApiChild(
   common: ChildCommon,
   port: number,
   tokenFile: string,
+  dataDir: string,
 ): Promise<ManagedProcess> {
   const child = safedeploy([
     'api',
     ...commonFlags(common),
+    ['--data-dir', dataDir],
     ['--listen', `127.0.0.1:${port}`],
     ['--token-file', tokenFile],
     ['--refresh-interval', '10s'],

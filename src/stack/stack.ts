@@ -98,7 +98,7 @@ export class LocalStack {
   private async startSafeDeploy(common: ChildCommon, layout: DataLayout, apiPort: number): Promise<void> {
     const { config } = this;
     await ensureApiToken(layout);
-    const api = await startApiChild(common, apiPort, layout.apiTokenFile);
+    const api = await startApiChild(common, apiPort, layout.apiTokenFile, layout.root);
     await this.teardown.add('SafeDeploy API', () => api.stop(10_000));
     const worker = startWorkerChild(common, layout.root, config.timings);
     await this.teardown.add('SafeDeploy worker', () => worker.stop(15_000));

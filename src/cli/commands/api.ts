@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { createApiDeps } from '../../api/deps';
 import { buildApiServer } from '../../api/server';
 import { redact } from '../../evidence/redact';
-import { catalogDirDefault, envOr, prometheusUrlDefault } from '../../config/env';
+import { catalogDirDefault, dataDirDefault, envOr, prometheusUrlDefault } from '../../config/env';
 import { durationSeconds, isDuration } from '../../slo/windows';
 import { temporalOptionsFromEnv, type TemporalOptions } from '../../temporal/connection';
 import { CliError, EXIT } from '../errors';
@@ -23,6 +23,7 @@ interface ApiFlags {
   protectMetrics?: boolean;
   refreshInterval: string;
   timeout: string;
+  dataDir: string;
 }
 
 const MIN_TOKEN_LENGTH = 16;
@@ -40,6 +41,11 @@ export function registerApiCommand(program: Command): void {
     )
     .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault())
     .option('--prometheus <url>', 'Prometheus base URL (env PROMETHEUS_URL)', prometheusUrlDefault())
+    .option(
+      '--data-dir <dir>',
+      'data directory whose audit stream gate records every gate answer (env SAFEDEPLOY_DATA_DIR)',
+      dataDirDefault(),
+    )
     .option('--address <host:port>', 'Temporal frontend (env TEMPORAL_ADDRESS, default localhost:7233)')
     .option('--namespace <name>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")')
     .option(
@@ -90,6 +96,8 @@ async function runApi(flags: ApiFlags): Promise<void> {
     temporal,
     timeoutMs,
     processMetrics: true,
+    dataDir: flags.dataDir,
+    onGateLogError: (err) => log(`cannot record gate answers (retrying): ${redact(String(err))}`),
   });
   const app = buildApiServer(deps, {
     ...(token ? { token } : {}),

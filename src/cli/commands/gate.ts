@@ -3,8 +3,10 @@
 // or Prometheus is a deny with a reason, never a pass and never a separate "unavailable" code.
 import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import { catalogDirDefault, prometheusUrlDefault } from '../../config/env';
-import { answerGate, type GateAnswer } from '../../operator/gate';
+import { catalogDirDefault, dataDirDefault, prometheusUrlDefault } from '../../config/env';
+import { AuditBuffer } from '../../evidence/audit-buffer';
+import { answerGate, failClosed, type GateAnswer } from '../../operator/gate';
+import { recordGateAnswer } from '../../operator/gate-record';
 import type { Verdict } from '../../policy/gate';
 import { PrometheusClient } from '../../prometheus/client';
 import type { Catalog } from '../../catalog/model';
@@ -28,6 +30,8 @@ interface GateFlags extends TemporalFlags {
   at?: string;
   timeout: string;
   json?: boolean;
+  dataDir: string;
+  record: boolean;
 }
 
 /** hold has its own code so that a pipeline can pause for a human instead of failing. */
@@ -36,8 +40,11 @@ export const GATE_EXIT: Record<Verdict, number> = { allow: EXIT.ok, deny: EXIT.f
 const EXIT_HELP = `
 Exit codes: 0 allow, 1 deny, 4 hold, 2 bad usage (unknown service, bad catalog or flags).
 There is no "unavailable" code: when Temporal or Prometheus cannot be read the gate denies (fails closed).
---json prints {service, verdict, reasons, evaluatedAt, ...}, the shape Argo Rollouts' web metric checks
-with successCondition: result.verdict == "allow".`;
+The exit code follows the verdict after the service's governance.mode: in shadow it is always 0 (allow),
+in advise a deny becomes 4 (hold); wouldBe says what enforce would have answered.
+--json prints {service, verdict, wouldBe, mode, reasons, evaluatedAt, ...}, the shape Argo Rollouts' web
+metric checks with successCondition: result.verdict == "allow".
+Every answer is appended to the audit stream gate in --data-dir (see report --gate); --no-record skips it.`;
 
 export function registerGateCommand(program: Command): void {
   const gate = program
@@ -49,13 +56,20 @@ export function registerGateCommand(program: Command): void {
     .option('--prometheus <url>', 'Prometheus base URL (env PROMETHEUS_URL)', prometheusUrlDefault())
     .option('--at <time>', 'evaluate at this instant: RFC 3339 or unix seconds (default: now)')
     .option('--timeout <seconds>', 'per-request Prometheus timeout', '10')
-    .option('--json', 'print the answer as JSON');
+    .option('--json', 'print the answer as JSON')
+    .option(
+      '--data-dir <dir>',
+      'SafeDeploy data directory whose audit/gate.jsonl records the answer (env SAFEDEPLOY_DATA_DIR)',
+      dataDirDefault(),
+    )
+    .option('--no-record', 'do not record the answer in the audit stream gate');
   addTemporalOptions(gate)
     .addHelpText('after', EXIT_HELP)
     .action(async (service: string, flags: GateFlags) => {
       const answer = await runGate(service, flags);
       process.stdout.write(flags.json ? formatJson(answer) : renderGateAnswer(answer));
       process.exitCode = GATE_EXIT[answer.verdict];
+      if (flags.record) await record(answer, flags.dataDir);
     });
 }
 
@@ -65,21 +79,20 @@ async function runGate(service: string, flags: GateFlags): Promise<GateAnswer> {
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
     throw new CliError(`invalid --timeout "${flags.timeout}": expected seconds > 0`);
   const catalog = await loadCatalogOrExit(flags.catalog);
-  requireService(catalog, service, flags.catalog);
+  const entry = requireService(catalog, service, flags.catalog);
   const prometheus = new PrometheusClient({ url: flags.prometheus, timeoutMs });
   const options = temporalOptionsFrom(flags);
   let temporal: Client;
   try {
     temporal = await connectOrExit(options);
   } catch (err) {
-    const message = `${messageOf(err)}; SafeDeploy fails closed`;
-    return {
+    const base = {
       service,
-      verdict: 'deny',
-      reasons: [{ code: 'temporal-unavailable', message }],
       evaluatedAt: at.toISOString(),
       ...(flags.revision ? { revision: flags.revision } : {}),
     };
+    const text = `${messageOf(err)}; SafeDeploy fails closed`;
+    return failClosed(base, entry.governance.mode, 'temporal-unavailable', text);
   }
   try {
     return await answerGate({ catalog, prometheus, temporal }, service, at, flags.revision);
@@ -88,8 +101,23 @@ async function runGate(service: string, flags: GateFlags): Promise<GateAnswer> {
   }
 }
 
-function requireService(catalog: Catalog, service: string, dir: string): void {
-  if (catalog.services.some((s) => s.name === service)) return;
+/**
+ * The answer is already printed and the exit code set: a recording failure is reported on stderr
+ * (never silently lost) but does not change what the pipeline was told.
+ */
+async function record(answer: GateAnswer, dataDir: string): Promise<void> {
+  const buffer = new AuditBuffer({ dataDir, stream: 'gate' });
+  recordGateAnswer(buffer, answer, 'cli', new Date());
+  try {
+    await buffer.close();
+  } catch (err) {
+    process.stderr.write(`safedeploy: the gate answer was not recorded in ${dataDir}: ${messageOf(err)}\n`);
+  }
+}
+
+function requireService(catalog: Catalog, service: string, dir: string): Catalog['services'][number] {
+  const entry = catalog.services.find((s) => s.name === service);
+  if (entry) return entry;
   const known = catalog.services.map((s) => s.name).join(', ') || 'none';
   throw new CliError(`unknown service "${service}": not in the catalog ${dir} (services: ${known})`);
 }

@@ -1,7 +1,7 @@
 import type { FleetEvaluation } from '../../evaluation/evaluate-fleet';
 import { ALERT_WINDOWS } from '../../slo/windows';
 import { renderTable } from '../table';
-import { SLO_COLUMNS, sloCells } from './format';
+import { SLO_COLUMNS, sloCells, verdictText } from './format';
 
 /** One row per SLO, then the reasons behind every verdict that is not allow. */
 export function renderEvaluationTable(e: FleetEvaluation): string {
@@ -9,12 +9,14 @@ export function renderEvaluationTable(e: FleetEvaluation): string {
   const rows: string[][] = [];
   for (const s of e.services) {
     if (s.slos.length === 0)
-      rows.push([s.service, '-', '-', s.severity, '-', ...ALERT_WINDOWS.map(() => '-'), s.gate.verdict]);
-    for (const slo of s.slos) rows.push([...sloCells(s.service, slo), s.gate.verdict]);
+      rows.push([s.service, '-', '-', s.severity, '-', ...ALERT_WINDOWS.map(() => '-'), verdictText(s.gate)]);
+    for (const slo of s.slos) rows.push([...sloCells(s.service, slo), verdictText(s.gate)]);
   }
   const reasons = e.services
     .filter((s) => s.gate.reasons.length > 0)
-    .flatMap((s) => s.gate.reasons.map((r) => `  ${s.service}: ${s.gate.verdict} [${r.code}] ${r.message}`));
+    .flatMap((s) =>
+      s.gate.reasons.map((r) => `  ${s.service}: ${verdictText(s.gate)} [${r.code}] ${r.message}`),
+    );
   const summary = `evaluated ${e.services.length} services at ${e.evaluatedAt}`;
   return [
     renderTable(header, rows),

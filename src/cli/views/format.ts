@@ -50,3 +50,10 @@ export function sloCells(
     ...ALERT_WINDOWS.map((w) => burn(slo.burnRates[w])),
   ];
 }
+
+/** A verdict with its mode when the mode changed or could change it: "allow (shadow, would deny)". */
+export function verdictText(gate: { verdict: string; wouldBe?: string; mode?: string }): string {
+  if (gate.mode === undefined || gate.mode === 'enforce') return gate.verdict;
+  const would = gate.wouldBe !== undefined && gate.wouldBe !== gate.verdict ? `, would ${gate.wouldBe}` : '';
+  return `${gate.verdict} (${gate.mode}${would})`;
+}

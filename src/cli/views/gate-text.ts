@@ -1,10 +1,10 @@
 // `gate` as text: the verdict first (what a human or a script acts on), then every reason with its code.
 import type { GateAnswer } from '../../operator/gate';
-import { burn, percent } from './format';
+import { burn, percent, verdictText } from './format';
 
 export function renderGateAnswer(answer: GateAnswer): string {
   const revision = answer.revision ? ` (revision ${answer.revision})` : '';
-  const lines = [`${answer.service}: ${answer.verdict}${revision}`];
+  const lines = [`${answer.service}: ${verdictText(answer)}${revision}`];
   for (const r of answer.reasons) lines.push(`  [${r.code}] ${r.message}`);
   for (const slo of answer.slos ?? []) {
     lines.push(
@@ -12,6 +12,6 @@ export function renderGateAnswer(answer: GateAnswer): string {
         `burn 1h ${burn(slo.burnRates['1h'])}x, 6h ${burn(slo.burnRates['6h'])}x, 1d ${burn(slo.burnRates['1d'])}x`,
     );
   }
-  lines.push(`evaluated at ${answer.evaluatedAt}`);
+  lines.push(`evaluated at ${answer.evaluatedAt} (governance.mode ${answer.mode})`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 // The fleet report as titled tables, once, so the text and Markdown renderings say the same thing.
 import type { FleetReport } from '../../operator/report';
 import { plural } from '../output';
-import { formatAge, SLO_COLUMNS, secondsSince, sloCells } from './format';
+import { formatAge, SLO_COLUMNS, secondsSince, sloCells, verdictText } from './format';
 
 export interface ReportSection {
   title: string;
@@ -34,7 +34,7 @@ function servicesSection(report: FleetReport): ReportSection {
     owner(s.owner),
     s.approvers.join(', ') || '-',
     s.severity,
-    s.gate.verdict,
+    verdictText(s.gate),
   ]);
   return {
     title: 'Services',
@@ -88,7 +88,7 @@ function temporalSections(report: FleetReport): ReportSection[] {
 function gateSection(report: FleetReport): ReportSection {
   const rows = report.services.map((s) => [
     s.service,
-    s.gate.verdict,
+    verdictText(s.gate),
     s.gate.reasons.map((r) => `[${r.code}] ${r.message}`).join('; ') || '-',
   ]);
   return { title: 'Gate', header: ['SERVICE', 'VERDICT', 'REASONS'], rows, empty: 'no services' };

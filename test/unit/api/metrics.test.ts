@@ -20,6 +20,8 @@ function answer(verdict: GateAnswer['verdict'], slos?: SloAssessment[]): GateAns
   return {
     service: 'checkout',
     verdict,
+    wouldBe: verdict,
+    mode: 'enforce',
     reasons: [],
     evaluatedAt: '2026-01-01T00:00:00.000Z',
     ...(slos ? { slos } : {}),
