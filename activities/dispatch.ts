@@ -129,6 +129,7 @@ function auditEntry(action: FleetAction): { eventId: string; [k: string]: unknow
     start: action.start,
     severity: o.severity,
     verdict: o.verdict,
+    ...(o.wouldBe ? { wouldBe: o.wouldBe } : {}),
     violations: o.violations,
     reasons: o.detail?.reasons ?? [],
   };

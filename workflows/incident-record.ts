@@ -110,6 +110,15 @@ export class IncidentRecord {
   }
 }
 
+/** The gate as the pipeline sees it: its mode, and what enforce would answer when that differs. */
+function gateDetails(v: IncidentView): string {
+  const mode = v.context?.governance.mode;
+  const latest = v.latest;
+  if (!mode || !latest) return '';
+  const would = latest.wouldBe ? ` (enforce would ${latest.wouldBe})` : '';
+  return `Gate (governance.mode **${mode}**): ${latest.verdict}${would}`;
+}
+
 function currentDetails(v: IncidentView): string {
   const proposals = v.proposals.map(
     (p) => `- ${p.type}: **${p.state}**${p.change ? ` — ${p.change.url}` : ''}`,
@@ -118,6 +127,7 @@ function currentDetails(v: IncidentView): string {
   return [
     `**${v.service}** ${v.kind} incident \`${v.incidentId}\`: **${v.state}** (severity ${v.severity})`,
     last ? `Last transition ${last.at} by ${last.actor}: ${last.reason}` : '',
+    gateDetails(v),
     proposals.length > 0 ? `Proposals:\n${proposals.join('\n')}` : 'No proposals.',
   ]
     .filter(Boolean)

@@ -48,8 +48,7 @@ export async function createApiDeps(options: ApiDepsOptions): Promise<ApiDeps> {
     retries: 1,
   });
   const metrics = new ApiMetrics({ processMetrics: options.processMetrics ?? false });
-  const gateLog =
-    options.dataDir === undefined ? undefined : gateLogFor(options, options.dataDir, metrics);
+  const gateLog = options.dataDir === undefined ? undefined : gateLogFor(options, options.dataDir, metrics);
   return {
     catalog,
     prometheus,

@@ -29,7 +29,10 @@ export interface ServiceObservation {
   service: string;
   evaluatedAt: string;
   severity: Severity;
+  /** What the gate answers, after the service's enforcement mode. */
   verdict: Verdict;
+  /** What enforce would answer; present only when the mode changed the verdict. */
+  wouldBe?: Verdict;
   violations: PolicyViolation['code'][];
   /** A canary of the service's Rollout is in progress (Argo Rollouts' rollout_info: Progressing or Paused). */
   canary?: boolean;
@@ -64,9 +67,10 @@ export function observe(
     evaluatedAt,
     severity: assessment.severity,
     verdict: assessment.gate.verdict,
+    ...(assessment.gate.wouldBe !== assessment.gate.verdict ? { wouldBe: assessment.gate.wouldBe } : {}),
     violations: own.map((v) => v.code).sort(),
   };
-  if (assessment.severity === 'normal' && own.length === 0 && assessment.gate.verdict === 'allow')
+  if (assessment.severity === 'normal' && own.length === 0 && assessment.gate.wouldBe === 'allow')
     return observation;
   return {
     ...observation,

@@ -42,6 +42,8 @@ function latestOf(a: ServiceAssessment): object {
   return {
     severity: a.severity,
     verdict: a.gate.verdict,
+    wouldBe: a.gate.wouldBe,
+    mode: a.gate.mode,
     reasons: a.gate.reasons,
     slos: a.slos.map((s) => ({
       name: s.name,

@@ -2,7 +2,11 @@
 // incidents, open proposals and gate verdicts. Reads only. Without Temporal it still reports the
 // SLOs, says Temporal is unreachable and shows every verdict as the fail-closed deny it would be.
 import { Option, type Command } from 'commander';
-import { catalogDirDefault, prometheusUrlDefault } from '../../config/env';
+import { catalogDirDefault, dataDirDefault, prometheusUrlDefault } from '../../config/env';
+import { readAuditStream } from '../../evidence/audit-read';
+import type { GateRecord } from '../../operator/gate-record';
+import { buildGateReport } from '../../operator/gate-report';
+import { durationSeconds, isDuration } from '../../slo/windows';
 import { evaluateFleet, type FleetEvaluation } from '../../evaluation/evaluate-fleet';
 import { listFreezes, listIncidents } from '../../operator/incidents';
 import { buildReport, type TemporalReads } from '../../operator/report';
@@ -17,6 +21,7 @@ import {
   temporalOptionsFrom,
   type TemporalFlags,
 } from '../temporal-options';
+import { renderGateReportMarkdown, renderGateReportText } from '../views/gate-report-render';
 import { renderReportMarkdown, renderReportText } from '../views/report-render';
 import { loadCatalogOrExit } from './catalog';
 
@@ -26,11 +31,19 @@ interface ReportFlags extends TemporalFlags {
   timeout: string;
   json?: boolean;
   markdown?: boolean;
+  gate?: boolean;
+  since: string;
+  dataDir: string;
 }
 
 const EXIT_HELP = `
 Exit codes: 0 complete; 1 incomplete (Temporal unreachable, or some SLO queries failed: those SLOs are
-no-data); 2 bad usage or catalog; 3 Prometheus unreachable.`;
+no-data); 2 bad usage or catalog; 3 Prometheus unreachable.
+
+--gate reports the recorded gate answers instead (audit stream gate in --data-dir; no Prometheus or
+Temporal needed): per service and governance.mode, how many promotions were allowed, held and denied,
+how many enforce would have allowed, held and denied, and the reasons. --since bounds the period
+(default 30d) by the instant each answer was evaluated for.`;
 
 export function registerReportCommand(program: Command): void {
   const report = program
@@ -42,12 +55,36 @@ export function registerReportCommand(program: Command): void {
     .option('--prometheus <url>', 'Prometheus base URL (env PROMETHEUS_URL)', prometheusUrlDefault())
     .option('--timeout <seconds>', 'per-request Prometheus timeout', '15')
     .addOption(new Option('--json', 'print the report as JSON').conflicts('markdown'))
-    .addOption(new Option('--markdown', 'print the report as GitHub Markdown'));
+    .addOption(new Option('--markdown', 'print the report as GitHub Markdown'))
+    .option('--gate', 'report the recorded gate answers per service and mode (see below)')
+    .option('--since <duration>', 'with --gate: the period to count, e.g. 7d or 30d', '30d')
+    .option(
+      '--data-dir <dir>',
+      'with --gate: SafeDeploy data directory holding audit/ (env SAFEDEPLOY_DATA_DIR)',
+      dataDirDefault(),
+    );
   addTemporalOptions(report)
     .addHelpText('after', EXIT_HELP)
     .action(async (flags: ReportFlags) => {
-      process.exitCode = await runReport(flags);
+      process.exitCode = flags.gate ? await runGateReport(flags) : await runReport(flags);
     });
+}
+
+async function runGateReport(flags: ReportFlags): Promise<number> {
+  if (!isDuration(flags.since))
+    throw new CliError(`invalid --since "${flags.since}": expected a duration such as 7d or 30d`);
+  const now = new Date();
+  const since = new Date(now.getTime() - durationSeconds(flags.since) * 1000);
+  let records: GateRecord[];
+  try {
+    records = (await readAuditStream(flags.dataDir, 'gate')) as unknown as GateRecord[];
+  } catch (err) {
+    throw new CliError(`cannot read the audit stream gate in ${flags.dataDir}: ${messageOf(err)}`);
+  }
+  const report = buildGateReport(records, since, now);
+  const render = flags.json ? formatJson : flags.markdown ? renderGateReportMarkdown : renderGateReportText;
+  process.stdout.write(render(report));
+  return EXIT.ok;
 }
 
 async function runReport(flags: ReportFlags): Promise<number> {
