@@ -47,7 +47,7 @@ describe('catalog validate report', () => {
             repo: { provider: 'github', owner: 'acme', name: 'env-prod', baseBranch: 'production' },
             manifest: 'apps/checkout/rollout.yaml',
           },
-          governance: { freezeDuration: '12h', safetyMargin: 0.2, onNoData: 'hold' },
+          governance: { freezeDuration: '12h', safetyMargin: 0.2, onNoData: 'hold', mode: 'enforce' },
         },
       ],
       violations: [],

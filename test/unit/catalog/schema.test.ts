@@ -311,7 +311,7 @@ describe('defaults and mapping to the model', () => {
         repo: { provider: 'github', owner: 'acme', name: 'env-prod', baseBranch: 'production' },
         manifest: 'apps/checkout/rollout.yaml',
       },
-      governance: { freezeDuration: '12h', safetyMargin: 0.2, onNoData: 'hold' },
+      governance: { freezeDuration: '12h', safetyMargin: 0.2, onNoData: 'hold', mode: 'enforce' },
       source: { file: 'checkout.yaml', document: 1 },
     });
   });

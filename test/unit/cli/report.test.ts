@@ -24,7 +24,7 @@ describe('the fleet report', () => {
         owner: { team: 'payments', contact: 'payments-oncall@example.com' },
         approvers: ['alice', 'bob'],
         severity: 'normal',
-        gate: { verdict: 'allow', reasons: [] },
+        gate: { verdict: 'allow', wouldBe: 'allow', mode: 'enforce', reasons: [] },
       }),
     ]);
     expect(report.services[0]!.slos[0]!.errorBudget.remaining).toBe(1);
