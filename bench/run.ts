@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { benchDetection, benchHistory } from './control-loop';
 import { benchEvaluate } from './evaluate';
+import { benchGateRecord } from './gate-record';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -23,6 +24,17 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
       ...rows.map(
         (r) =>
           `| ${r.errorFraction * 100} % | ${r.boundSeconds.toFixed(1)} s | ${r.incidentSeconds.toFixed(1)} s | ${r.proposalSeconds.toFixed(1)} s |`,
+      ),
+    ];
+  },
+  async 'gate-record'() {
+    const rows = await benchGateRecord(log);
+    return [
+      '| gate answers | add() p50 | add() p99 | flush to audit/gate.jsonl | records/s |',
+      '|---:|---:|---:|---:|---:|',
+      ...rows.map(
+        (r) =>
+          `| ${r.answers} | ${r.addP50Us.toFixed(1)} µs | ${r.addP99Us.toFixed(1)} µs | ${r.flushMs.toFixed(0)} ms | ${r.recordsPerSecond} |`,
       ),
     ];
   },

@@ -89,10 +89,10 @@ describe('safedeploy audit verify', () => {
   it('finds the log the control loop wrote intact (exit 0), stream by stream', async () => {
     const run = await runCli(['audit', 'verify', '--data-dir', copyOfAudit()]);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
-    for (const stream of ['evaluations', 'incidents', 'proposals', 'approvals', 'governance']) {
+    for (const stream of ['evaluations', 'incidents', 'proposals', 'approvals', 'governance', 'gate']) {
       expect(run.stdout).toMatch(new RegExp(`^audit/${stream}\\.jsonl\\s+\\d+ lines?\\s+OK$`, 'm'));
     }
-    expect(run.stdout).toMatch(/^OK: 5 streams, \d+ lines verified$/m);
+    expect(run.stdout).toMatch(/^OK: 6 streams, \d+ lines verified$/m);
     expect(run.stdout).toMatch(/^audit\/incidents\.jsonl\s+4 lines\s+OK$/m);
   });
 

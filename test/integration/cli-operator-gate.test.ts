@@ -29,6 +29,7 @@ beforeAll(async () => {
     TEMPORAL_NAMESPACE: NAMESPACE,
     SAFEDEPLOY_CATALOG: world.catalogDir,
     PROMETHEUS_URL: world.prometheus.url,
+    SAFEDEPLOY_DATA_DIR: world.dataDir,
   };
 }, 120_000);
 
@@ -159,6 +160,8 @@ describe('safedeploy report', () => {
     expect(checkout.slos[0]!.burnRates['1h']).toBeCloseTo(20, 5);
     expect(report.services.find((s) => s.service === 'payments')!.gate).toEqual({
       verdict: 'allow',
+      wouldBe: 'allow',
+      mode: 'enforce',
       reasons: [],
     });
     expect(report.incidents).toEqual([
