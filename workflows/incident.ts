@@ -8,11 +8,13 @@ import {
   CancellationScope,
   ParentClosePolicy,
   condition,
+  patched,
   startChild,
 } from '@temporalio/workflow';
 import type { ServiceObservation } from '../src/evaluation/observation';
 import { incidentIdFor, workflowIds } from '../src/incident/ids';
 import { isActive } from '../src/incident/lifecycle';
+import { promotionMayBeProposed } from '../src/incident/promotion';
 import type { ProposalType } from '../src/gitops/proposal-types';
 import type { Proposal } from '../src/incident/proposals';
 import { actuating } from './proxies';
@@ -182,10 +184,16 @@ async function resolvedAfterRecovery(record: IncidentRecord, input: IncidentInpu
 function proposePromotion(record: IncidentRecord, input: IncidentInput): void {
   const v = record.view;
   const paused = v.proposals.some((p) => p.type === 'block-promotion' && p.state === 'merged');
-  if (paused && v.latest?.verdict === 'allow' && !record.planned.has('promote-canary')) {
+  if (paused && gateAllowsProposing(v.latest) && !record.planned.has('promote-canary')) {
     record.planned.add('promote-canary');
     addProposal(record, 'promote-canary', input.timings.proposalTtlMs);
   }
+}
+
+function gateAllowsProposing(latest: IncidentView['latest']): boolean {
+  // Before burning-unconfirmed holds existed, only allow proposed; histories recorded then replay so.
+  if (!patched('promote-canary-through-unconfirmed-hold')) return latest?.verdict === 'allow';
+  return promotionMayBeProposed(latest);
 }
 
 function hasWork(record: IncidentRecord): boolean {
