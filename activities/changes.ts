@@ -6,6 +6,7 @@ import { changeBranch } from '../src/gitops/branch';
 import { providerFor } from '../src/gitops/factory';
 import { changeTitle, renderChangeBody, type ChangeEvidence } from '../src/gitops/pr-body';
 import { GitOpsInputError, type GitProvider } from '../src/gitops/provider';
+import { podTemplateMoved } from '../src/gitops/attribution';
 import { findRollbackTarget } from '../src/gitops/rollback-target';
 import { proposePause, proposeRollback } from '../src/gitops/steps';
 import type { ChangeRef, Proposal } from '../src/incident/proposals';
@@ -15,7 +16,10 @@ export type RollbackPlan =
   { kind: 'target'; target: { sha: string; date: string } } | { kind: 'nothing'; reason: string };
 
 export type OpenChangeOutcome =
-  { status: 'succeeded'; change: ChangeRef } | { status: 'skipped'; reason: string };
+  | { status: 'succeeded'; change: ChangeRef }
+  | { status: 'skipped'; reason: string }
+  /** The base branch's pod template moved since the proposal was made: it must be proposed afresh. */
+  | { status: 'stale'; reason: string };
 
 export interface OpenChangeInput {
   proposal: Proposal;
@@ -80,11 +84,19 @@ export function createChangeActivities({ providers, secrets }: ActivityDeps) {
         }),
         body: renderChangeBody(body, secrets),
       };
+      // An attributed rollback restores exactly the revision the approver saw, on the base it was
+      // planned against: a pod-template change since then makes it a different change.
+      const planned = proposal.type === 'rollback-rollout' ? proposal.target : undefined;
+      if (planned?.base !== undefined) {
+        const moved = await guard(() => podTemplateMoved(provider, manifest, rollout, planned.base!));
+        if (moved !== null) return { status: 'stale', reason: moved };
+      }
       const result = await guard(() =>
         proposal.type === 'rollback-rollout'
           ? proposeRollback({
               ...step,
               lastHealthy: new Date(lastHealthyAt ?? proposal.target?.date ?? proposal.createdAt),
+              ...(planned?.base !== undefined ? { targetSha: planned.sha } : {}),
             })
           : proposePause({ ...step, paused: proposal.type === 'block-promotion' }),
       );

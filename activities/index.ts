@@ -3,6 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { ProviderConfig } from '../src/gitops/factory';
 import type { PrometheusClient } from '../src/prometheus/client';
+import { createAttributionActivities } from './attribution';
 import { createChangeActivities } from './changes';
 import { createDispatchActivities } from './dispatch';
 import { createMeasureActivities } from './measure';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMeasureActivities(deps),
     ...createDispatchActivities(deps),
     ...createChangeActivities(deps),
+    ...createAttributionActivities(deps),
     ...createRecordActivities(deps),
   };
 }

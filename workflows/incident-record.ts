@@ -4,6 +4,7 @@ import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow'
 import type { AuditStream } from '../src/evidence/streams';
 import type { ProposalType } from '../src/gitops/proposal-types';
 import { nextTransition, type IncidentState, type Transition } from '../src/incident/lifecycle';
+import { attributionSummary, spendSentence } from '../src/incident/attribution';
 import type { ActionOutcome, IncidentView, TimelineEntry } from './messages';
 import { SafeDeployIncidentState, SafeDeploySeverity } from '../src/temporal/search-attributes';
 
@@ -25,6 +26,8 @@ export class IncidentRecord {
   readonly outcomes = new Map<string, ActionOutcome>();
   /** Proposal types already planned (or found unnecessary): each is planned once per incident. */
   readonly planned = new Set<ProposalType>();
+  /** Finds the burn's onset and attributes the rollback to a release (workflows/attribution-flow.ts). */
+  attributing = false;
   evidence: EvidenceFile[] = [];
   audit: AuditRecord[] = [];
   private auditSeq = 0;
@@ -128,6 +131,8 @@ function currentDetails(v: IncidentView): string {
     `**${v.service}** ${v.kind} incident \`${v.incidentId}\`: **${v.state}** (severity ${v.severity})`,
     last ? `Last transition ${last.at} by ${last.actor}: ${last.reason}` : '',
     gateDetails(v),
+    v.attribution ? `Attribution: ${attributionSummary(v.attribution)}` : '',
+    ...(v.attribution?.spent ?? []).map((s) => spendSentence(v.attribution!, s)),
     proposals.length > 0 ? `Proposals:\n${proposals.join('\n')}` : 'No proposals.',
   ]
     .filter(Boolean)

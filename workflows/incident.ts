@@ -26,6 +26,13 @@ import type { IncidentInput, IncidentView } from './messages';
 import { postmortemWorkflow } from './postmortem';
 import { SafeDeployKind, SafeDeployService } from '../src/temporal/search-attributes';
 import { addProposal, primaryProposalType } from './proposal-steps';
+import {
+  attributedRationale,
+  attributes,
+  locateOnset,
+  measureSpend,
+  planAttributedRollback,
+} from './attribution-flow';
 
 export async function incidentWorkflow(input: IncidentInput): Promise<IncidentView> {
   const session: IncidentSession = { input, record: undefined };
@@ -35,9 +42,14 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentVi
     throw ApplicationFailure.nonRetryable('incident started without an observation (use signal-with-start)');
   }
   const record = session.record!;
+  record.attributing = attributes(record);
   const watchers = new CancellationScope();
   while (isActive(record.state)) {
     await flush(record);
+    if (record.attributing) {
+      await locateOnset(record);
+      await measureSpend(record);
+    }
     await proposeWhenDue(record, input);
     await openApproved(record, watchers, input.timings);
     expireProposals(record);
@@ -51,6 +63,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentVi
     );
   }
   watchers.cancel();
+  if (record.attributing) await measureSpend(record);
   await flush(record);
   await handOffToPostmortem(record, input);
   return record.view;
@@ -91,7 +104,6 @@ function detectionReason(o: ServiceObservation): string {
   return reasons.length > 0 ? reasons.join('; ') : `severity ${o.severity}`;
 }
 
-/** The incident's one rollback proposal (or, for a policy incident, its block-promotion proposal). */
 /**
  * The proposals an active incident makes, each at most once: its primary one (a rollback for an SLO
  * incident, a block-promotion for a policy incident), and a block-promotion when the service burns
@@ -110,6 +122,12 @@ async function proposeWhenDue(record: IncidentRecord, input: IncidentInput): Pro
       continue;
     }
     let target: Proposal['target'];
+    if (type === 'rollback-rollout' && record.attributing) {
+      target = await planAttributedRollback(record);
+      if (!target) continue;
+      addProposal(record, type, input.timings.proposalTtlMs, target, attributedRationale(record));
+      continue;
+    }
     if (type === 'rollback-rollout') {
       const plan = await actuating.planRollback
         .executeWithOptions({ summary: `choose the rollback target for ${v.service}` }, [

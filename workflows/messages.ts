@@ -5,6 +5,7 @@ import type { ServiceContext, ServiceObservation, SloDigest } from '../src/evalu
 import type { IncidentState, Transition } from '../src/incident/lifecycle';
 import type { ActionRequest, Proposal } from '../src/incident/proposals';
 import type { LastSeen } from '../src/evaluation/fleet-plan';
+import type { Attribution, BurnOnset } from '../src/incident/attribution';
 
 export const TASK_QUEUE = 'safedeploy';
 
@@ -76,6 +77,10 @@ export interface IncidentView {
   slos?: SloDigest[];
   latest?: ServiceObservation;
   postmortem?: Postmortem;
+  /** When the burn began (SLO incidents opened by a worker that attributes releases). */
+  onset?: BurnOnset;
+  /** The suspect release, the rollback target and the budget the release spent. */
+  attribution?: Attribution;
 }
 
 /** The outcome a human action reached, polled by the CLI with the action's requestId. */

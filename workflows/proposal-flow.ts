@@ -4,7 +4,7 @@
 import type { CancellationScope } from '@temporalio/workflow';
 import { ActivityFailure, isCancellation } from '@temporalio/workflow';
 import { isActive } from '../src/incident/lifecycle';
-import type { Proposal } from '../src/incident/proposals';
+import { proposalId, type HumanDecision, type Proposal } from '../src/incident/proposals';
 import { actuating, watching } from './proxies';
 import type { IncidentRecord } from './incident-record';
 import { SAFEDEPLOY_ACTOR } from './incident-record';
@@ -30,7 +30,9 @@ export async function openApproved(
           },
         ],
       );
-      if (result.status === 'skipped') {
+      if (result.status === 'stale') {
+        supersede(record, proposal, approval, result.reason);
+      } else if (result.status === 'skipped') {
         proposal.state = 'skipped';
         record.answer(approval.requestId, true, `approved; nothing to change: ${result.reason}`);
       } else {
@@ -67,6 +69,42 @@ export async function openApproved(
     }
     record.publish();
   }
+}
+
+/**
+ * The approver saw a rollback planned against a base whose pod template has since changed: the
+ * approval is refused, and the incident proposes afresh against the new base (a new proposal id),
+ * so nobody approves one change and gets another.
+ */
+function supersede(
+  record: IncidentRecord,
+  proposal: Proposal,
+  approval: HumanDecision,
+  reason: string,
+): void {
+  proposal.state = 'superseded';
+  proposal.error = reason;
+  approval.accepted = false;
+  approval.refusal = reason;
+  const sequence = record.view.proposals.filter((p) => p.type === proposal.type).length + 1;
+  const fresh = proposalId(record.view.incidentId, proposal.type, sequence);
+  record.planned.delete(proposal.type);
+  record.note('refusal', approval.by, `approve refused: ${reason}; SafeDeploy proposes ${fresh} afresh`);
+  record.queueEvidence(`approval-${approval.requestId}.json`, { proposal: proposal.id, ...approval });
+  record.queueAudit('approvals', {
+    type: 'refused',
+    action: 'approve',
+    incidentId: record.view.incidentId,
+    proposalId: proposal.id,
+    by: approval.by,
+    reason: approval.reason,
+    refusal: reason,
+  });
+  record.answer(
+    approval.requestId,
+    false,
+    `refused: ${reason}; a fresh proposal ${fresh} is made against the new base: review and approve that one`,
+  );
 }
 
 /** Waits for the change to be merged or closed (a heartbeating activity polls the provider). */

@@ -26,8 +26,9 @@ export function addProposal(
   type: ProposalType,
   ttlMs: number,
   target?: Proposal['target'],
+  rationale?: string,
 ): Proposal {
-  const proposal = newProposal(record, type, ttlMs, target);
+  const proposal = newProposal(record, type, ttlMs, target, rationale);
   const v = record.view;
   v.proposals.push(proposal);
   record.note(
@@ -52,17 +53,19 @@ function newProposal(
   type: ProposalType,
   ttlMs: number,
   target?: Proposal['target'],
+  rationale?: string,
 ): Proposal {
   const now = record.now();
+  const sequence = record.view.proposals.filter((p) => p.type === type).length + 1;
   return {
-    id: proposalId(record.view.incidentId, type),
+    id: proposalId(record.view.incidentId, type, sequence),
     type,
     incidentId: record.view.incidentId,
     service: record.view.service,
     state: 'pending',
     createdAt: now,
     expiresAt: new Date(Date.parse(now) + ttlMs).toISOString(),
-    rationale: RATIONALE[type](record.view),
+    rationale: rationale ?? RATIONALE[type](record.view),
     ...(target ? { target } : {}),
     decisions: [],
   };
@@ -91,5 +94,6 @@ export function proposalBody(
     approval: { approver: approval.by, reason: approval.reason, approvedAt: approval.at },
     ...(view.latest ? { evaluatedAt: view.latest.evaluatedAt } : {}),
     ...(proposal.target ? { rollbackTarget: proposal.target } : {}),
+    ...(proposal.target?.base && view.attribution ? { attribution: view.attribution } : {}),
   };
 }

@@ -54,7 +54,12 @@ function toDeployment(
 }
 
 function toRollback(rollback: NonNullable<ServiceSpec['rollback']>): Rollback {
-  return { strategy: rollback.strategy, repo: toRepo(rollback.repo), manifest: rollback.manifest };
+  return {
+    strategy: rollback.strategy,
+    repo: toRepo(rollback.repo),
+    manifest: rollback.manifest,
+    lookback: rollback.lookback,
+  };
 }
 
 function toRepo(repo: RepoSpec): RepoRef {

@@ -41,7 +41,14 @@ export interface Rollback {
   repo: RepoRef;
   /** Path of the manifest holding the Rollout, relative to the repository root. */
   manifest: string;
+  /**
+   * Prometheus duration: only pod-template changes committed this long before a burn's onset can be
+   * its suspect release. Optional in the model so observations recorded before it existed still read.
+   */
+  lookback?: string;
 }
+
+export const DEFAULT_ROLLBACK_LOOKBACK = '24h';
 
 export interface Governance {
   /** Prometheus duration, e.g. "24h". */

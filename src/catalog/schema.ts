@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { allowedGitSchemes, remoteUrlProblem } from '../gitops/git/remote-policy';
 import { promqlTemplateProblem } from '../prometheus/promql';
 import { isDuration } from '../slo/windows';
-import { DEFAULT_GOVERNANCE, ENFORCEMENT_MODES } from './model';
+import { DEFAULT_GOVERNANCE, DEFAULT_ROLLBACK_LOOKBACK, ENFORCEMENT_MODES } from './model';
 
 export const API_VERSION = 'safedeploy/v1';
 export const KIND = 'Service';
@@ -152,6 +152,8 @@ export const serviceSpecSchema = z.strictObject({
       strategy: z.literal('gitops'),
       repo: repoSchema,
       manifest: repoPath,
+      // How far before a burn's onset a pod-template change may be and still be the suspect release.
+      lookback: duration.default(DEFAULT_ROLLBACK_LOOKBACK),
     })
     .optional(),
   // prefault({}) parses an absent block as {} so each field gets its own default.

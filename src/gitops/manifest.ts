@@ -8,4 +8,4 @@ export {
   type RolloutSelector,
 } from './manifest-source';
 export { setPaused } from './rollout-pause';
-export { restorePodTemplate, rolloutImages, type ContainerImage } from './rollout-images';
+export { restorePodTemplate, rolloutImages, rolloutPodTemplate, type ContainerImage } from './rollout-images';

@@ -3,6 +3,7 @@
 // reason or an error text.
 import { redact } from '../evidence/redact';
 import { ALERT_WINDOWS, type AlertWindow } from '../slo/windows';
+import type { Attribution, AttributedRevision } from '../incident/attribution';
 import type { ProposalType } from './proposal-types';
 
 /** One SLO's assessment; an `SloAssessment` from src/slo fits this shape. */
@@ -26,6 +27,8 @@ export interface ChangeEvidence {
   evaluatedAt?: string;
   /** Rollouts only: the manifest revision the images are restored from. */
   rollbackTarget?: { sha: string; date: string };
+  /** Rollouts: the burn's onset, the suspect release and what the rollback restores. */
+  attribution?: Attribution;
 }
 
 const ACTIONS: Record<ProposalType, string> = {
@@ -57,6 +60,7 @@ export function renderChangeBody(evidence: ChangeEvidence, secrets: readonly str
     ...(evidence.evaluatedAt ? [`| Evaluated at | ${cell(evidence.evaluatedAt)} |`] : []),
     ...targetRows(evidence.rollbackTarget),
     '',
+    ...attributionSection(evidence.attribution),
     ...sloSection(evidence.slos),
     '### Approval',
     '',
@@ -75,6 +79,32 @@ function targetRows(target: ChangeEvidence['rollbackTarget']): string[] {
   return target
     ? [`| Restores images from | \`${cell(target.sha.slice(0, 12))}\` (${cell(target.date)}) |`]
     : [];
+}
+
+function attributionSection(a: Attribution | undefined): string[] {
+  if (!a?.suspect || !a.target) return [];
+  const images = (r: AttributedRevision | undefined) =>
+    r ? r.images.map((i) => `\`${cell(i.image)}\``).join(', ') || '-' : '-';
+  const after = (a.afterOnset ?? []).map((c) => `\`${c.sha.slice(0, 12)}\` (${cell(c.date)})`);
+  return [
+    '### Attribution',
+    '',
+    '| | |',
+    '|---|---|',
+    `| Burn began | ${cell(a.onset.at)} (${a.onset.source === 'prometheus' ? `${cell(a.onset.slo ?? '')}: ${a.onset.ratioWindow} error ratio left its baseline` : 'detection time'}) |`,
+    `| Suspect release | \`${a.suspect.sha.slice(0, 12)}\` ${cell(a.suspect.subject ?? '')} |`,
+    `| Author | ${cell(a.suspect.author ?? 'unknown')} |`,
+    `| Committed | ${cell(a.suspect.date)} |`,
+    `| Images now | ${images(a.current)} |`,
+    `| Images restored | ${images(a.target)} (from \`${a.target.sha.slice(0, 12)}\`) |`,
+    `| Look-back | ${cell(a.lookback)} |`,
+    ...(after.length > 0 ? [`| Also reverted (after the onset) | ${after.join(', ')} |`] : []),
+    '',
+    ...a.onset.queries.map(
+      (q) => `Onset query (${cell(q.slo)}, step ${q.stepSeconds}s): \`${cell(q.expr)}\``,
+    ),
+    '',
+  ];
 }
 
 function sloSection(slos: readonly SloEvidence[]): string[] {

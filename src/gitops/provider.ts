@@ -32,8 +32,12 @@ export interface Change {
 /** A commit that touched a file, newest first in listings. */
 export interface FileRevision {
   sha: string;
-  /** Committer date, ISO 8601. */
+  /** Committer date, ISO 8601: when the commit reached the branch. */
   date: string;
+  /** "Name <email>" of the commit's author, when the provider reports it. */
+  author?: string;
+  /** First line of the commit message, when the provider reports it. */
+  subject?: string;
 }
 
 export type OpenChangeResult =

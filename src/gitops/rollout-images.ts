@@ -30,6 +30,11 @@ export function rolloutImages(text: string, rollout: RolloutSelector, file = 'ma
   }));
 }
 
+/** The Rollout's spec.template as plain JSON (to compare revisions: equal JSON, same pods). */
+export function rolloutPodTemplate(text: string, rollout: RolloutSelector, file = 'manifest'): unknown {
+  return podTemplate(findRolloutDocument(text, rollout, file), rollout, file).toJSON() as unknown;
+}
+
 /**
  * The current manifest with the Rollout's container and init-container images taken from
  * `earlierText`. Anything else that differs in spec.template is refused: only images are rolled back

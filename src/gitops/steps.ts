@@ -25,6 +25,11 @@ export interface ProposalStepInput {
 export interface RollbackInput extends ProposalStepInput {
   /** Last time the service was seen healthy: the rollback restores the images on the base then. */
   lastHealthy: Date;
+  /**
+   * The revision whose pod template the approved proposal restores (from the release attribution);
+   * when given, it is restored as is and `lastHealthy` is not used.
+   */
+  targetSha?: string;
 }
 
 export interface PauseInput extends ProposalStepInput {
@@ -38,6 +43,7 @@ export async function proposeRollback(input: RollbackInput): Promise<StepResult>
   if (Number.isNaN(input.lastHealthy.getTime()))
     throw new GitOpsInputError('proposeRollback: lastHealthy is not a valid date');
   return runStep(input, async (existing) => {
+    if (input.targetSha !== undefined) return restoreRevision(input, input.targetSha, existing);
     const target = await findRollbackTarget(
       input.provider,
       input.manifestPath,
@@ -49,6 +55,29 @@ export async function proposeRollback(input: RollbackInput): Promise<StepResult>
     const restored = restorePodTemplate(target.current, target.content, input.rollout, input.manifestPath);
     return openChange(input, restored, existing);
   });
+}
+
+async function restoreRevision(
+  input: RollbackInput,
+  sha: string,
+  existing: Change | null,
+): Promise<StepResult> {
+  const [current, earlier] = await Promise.all([
+    input.provider.readFile(input.manifestPath),
+    input.provider.readFile(input.manifestPath, sha),
+  ]);
+  if (current === null)
+    return failed('manifest-missing', `${input.manifestPath}: not found on the base branch`, existing);
+  if (earlier === null)
+    return failed('manifest-missing', `${input.manifestPath}: not found in revision ${sha}`, existing);
+  const restored = restorePodTemplate(current, earlier, input.rollout, input.manifestPath);
+  if (restored === current)
+    return skipped(
+      'nothing-to-roll-back',
+      `${input.manifestPath}: the base branch already runs the images of ${sha.slice(0, 12)}`,
+      existing,
+    );
+  return openChange(input, restored, existing);
 }
 
 /** block-promotion / promote-canary: set the Rollout's spec.paused. */

@@ -1,6 +1,7 @@
 // Proposals are inert until an authorised approver approves them. These pure rules decide whether a
 // human action on a proposal is accepted; the incident workflow records every decision either way.
 import type { ProposalType } from '../gitops/proposal-types';
+import type { ImageRef } from './attribution';
 
 export type ProposalState =
   /** Waiting for an approver. */
@@ -17,7 +18,9 @@ export type ProposalState =
   /** Opening the change failed terminally (bad manifest, repository refused). */
   | 'failed'
   /** Nothing to change: e.g. the manifest already matches the target. */
-  | 'skipped';
+  | 'skipped'
+  /** Approved, but the base branch's pod template moved since: replaced by a fresh proposal. */
+  | 'superseded';
 
 export interface ChangeRef {
   branch: string;
@@ -25,6 +28,20 @@ export interface ChangeRef {
   number?: number;
   headSha: string;
   mergeCommit?: string;
+}
+
+/** The revision a rollback restores; attributed proposals also say what they replace and why. */
+export interface RollbackTarget {
+  sha: string;
+  date: string;
+  /** Images the rollback restores. */
+  images?: ImageRef[];
+  /** Images on the base branch when proposed. */
+  currentImages?: ImageRef[];
+  /** The newest manifest revision on the base branch when proposed: the change is made against it. */
+  base?: string;
+  /** The release blamed for the burn. */
+  suspect?: { sha: string; date: string; author: string | null; subject: string | null };
 }
 
 export interface HumanDecision {
@@ -49,15 +66,16 @@ export interface Proposal {
   /** Why SafeDeploy proposes it. */
   rationale: string;
   /** For rollbacks: the manifest revision to restore. */
-  target?: { sha: string; date: string };
+  target?: RollbackTarget;
   change?: ChangeRef;
   decisions: HumanDecision[];
   /** A terminal error from the actuator, for the operator. */
   error?: string;
 }
 
-export function proposalId(incidentId: string, type: ProposalType): string {
-  return `${incidentId}/${type}`;
+/** The first proposal of a type keeps the plain id; a fresh one after a superseded one counts up. */
+export function proposalId(incidentId: string, type: ProposalType, sequence = 1): string {
+  return sequence > 1 ? `${incidentId}/${type}-${sequence}` : `${incidentId}/${type}`;
 }
 
 /** What a human action's id may look like: it names an evidence file, so no path characters. */

@@ -2,6 +2,7 @@
 // gate verdicts. Pure assembly from an evaluation and what Temporal said (or that it could not be
 // reached); the CLI views render it as a table or Markdown.
 import type { Catalog, Service } from '../catalog/model';
+import type { Attribution } from '../incident/attribution';
 import type { FleetEvaluation } from '../evaluation/evaluate-fleet';
 import type { ServiceAssessment } from '../evaluation/assess-service';
 import { isActive, type IncidentState } from '../incident/lifecycle';
@@ -21,6 +22,8 @@ export interface IncidentSummary {
   detectedAt: string;
   ageSeconds: number;
   proposals: { id: string; type: ProposalType; state: ProposalState }[];
+  /** The suspect release, its rollback target and the budget it spent (attribution.json). */
+  attribution?: Attribution;
 }
 
 export interface OpenProposal {
@@ -48,6 +51,7 @@ export function summarizeIncident(view: IncidentView, now: Date): IncidentSummar
     detectedAt: view.detectedAt,
     ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(view.detectedAt)) / 1000)),
     proposals: view.proposals.map(({ id, type, state }) => ({ id, type, state })),
+    ...(view.attribution ? { attribution: view.attribution } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
-// A read-only Prometheus HTTP API client: instant queries only, with a timeout, retries on 5xx and
+// A read-only Prometheus HTTP API client: instant queries and range queries, with a timeout, retries on 5xx and
 // connection errors, and validated responses. SafeDeploy never writes to Prometheus.
 import { PromQLError, PrometheusUnavailableError } from './errors';
-import { queryResponse, toSample, type Sample } from './response';
+import { queryResponse, rangeSeries, toSample, type RangeSeries, type Sample } from './response';
 
 export interface PrometheusClientOptions {
   url: string;
@@ -57,6 +57,38 @@ export class PrometheusClient {
           `expected an instant vector or scalar, got a ${data.resultType}`,
         );
     }
+  }
+
+  /** Range query over [start, end] every `stepSeconds` (one matrix; each series' points in time order). */
+  async queryRange(expr: string, start: Date, end: Date, stepSeconds: number): Promise<RangeSeries[]> {
+    const body = new URLSearchParams({
+      query: expr,
+      start: (start.getTime() / 1000).toFixed(3),
+      end: (end.getTime() / 1000).toFixed(3),
+      step: String(stepSeconds),
+    });
+    const parsed = queryResponse.safeParse(await this.post('/api/v1/query_range', body, expr));
+    if (!parsed.success) {
+      throw new PrometheusUnavailableError(
+        this.url,
+        `unexpected response shape: ${parsed.error.issues[0]?.message}`,
+      );
+    }
+    const response = parsed.data;
+    if (response.status === 'error') throw new PromQLError(expr, response.errorType, response.error);
+    if (response.data.resultType !== 'matrix')
+      throw new PromQLError(expr, 'bad_data', `expected a range vector, got a ${response.data.resultType}`);
+    const series = rangeSeries.safeParse(response.data.result);
+    if (!series.success)
+      throw new PrometheusUnavailableError(
+        this.url,
+        `unexpected matrix shape: ${series.error.issues[0]?.message}`,
+      );
+    return series.data.map((s) => ({
+      labels: s.metric,
+      // A value Prometheus would never send is no data here: it neither starts nor ends a burn.
+      points: s.values.map(([t, v]) => ({ at: t, value: toSample({}, v).value })),
+    }));
   }
 
   /** POST keeps long batched queries out of URL length limits. */

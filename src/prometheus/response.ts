@@ -62,3 +62,14 @@ export function toSample(labels: Record<string, string>, text: string): Sample {
     ? { labels, value: null, invalid: parsed.invalid }
     : { labels, value: parsed.value };
 }
+
+/** The series of a range query's matrix result. */
+export const rangeSeries = z.array(
+  z.object({ metric: z.record(z.string(), z.string()), values: z.array(sampleValue) }),
+);
+
+/** One series of a range query; `at` in Unix seconds, `value` null for NaN or ±Inf. */
+export interface RangeSeries {
+  labels: Record<string, string>;
+  points: { at: number; value: number | null }[];
+}

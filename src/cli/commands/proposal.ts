@@ -66,7 +66,7 @@ function registerDecision(proposal: Command, action: 'approve' | 'reject', descr
       const wanted = parseProposalRef(ref, flags.type);
       process.exitCode = await withTemporal(flags, async (client) => {
         const found = await resolveIncident(client, wanted.incident, 'safedeploy proposal list');
-        const chosen = chooseProposal(found.view, wanted.type);
+        const chosen = chooseProposal(found.view, wanted.type, wanted.id);
         const target = {
           workflowId: found.workflowId,
           label: `proposal ${chosen}`,
@@ -88,6 +88,8 @@ export interface ProposalRef {
   /** An incident id or a service. */
   incident: string;
   type?: ProposalType;
+  /** The exact proposal id, when the reference names a numbered one. */
+  id?: string;
 }
 
 /** `<incident-id>/<type>`, or an incident id or service with an optional --type. */
@@ -95,10 +97,14 @@ export function parseProposalRef(ref: string, typeFlag?: string): ProposalRef {
   const type = typeFlag === undefined ? undefined : proposalType(typeFlag, '--type');
   const slash = ref.lastIndexOf('/');
   if (slash < 0) return { incident: ref, ...(type ? { type } : {}) };
-  const fromId = proposalType(ref.slice(slash + 1), `proposal "${ref}"`);
+  // A fresh proposal that replaced a superseded one carries a sequence: <incident-id>/<type>-2.
+  const tail = ref.slice(slash + 1);
+  const sequence = /^(.+)-(\d+)$/.exec(tail);
+  const numbered = !isProposalType(tail) && sequence !== null && isProposalType(sequence[1]!);
+  const fromId = proposalType(numbered ? sequence[1]! : tail, `proposal "${ref}"`);
   if (type && type !== fromId)
     throw new CliError(`proposal "${ref}" is a ${fromId} proposal, but --type says ${type}`);
-  return { incident: ref.slice(0, slash), type: fromId };
+  return { incident: ref.slice(0, slash), type: fromId, ...(numbered ? { id: ref } : {}) };
 }
 
 function proposalType(text: string, what: string): ProposalType {
@@ -111,8 +117,13 @@ function proposalType(text: string, what: string): ProposalType {
  * The proposal id to send. Without a type: the incident's one pending proposal, or its only
  * proposal (the workflow then says why it cannot be decided). The workflow has the last word.
  */
-export function chooseProposal(view: IncidentView, type?: ProposalType): string {
-  if (type) return proposalId(view.incidentId, type);
+export function chooseProposal(view: IncidentView, type?: ProposalType, id?: string): string {
+  if (id) return id;
+  if (type) {
+    // The newest of that type: a superseded proposal is followed by a fresh one.
+    const ofType = view.proposals.filter((p) => p.type === type);
+    return ofType[ofType.length - 1]?.id ?? proposalId(view.incidentId, type);
+  }
   const pending = view.proposals.filter((p) => p.state === 'pending');
   const only =
     pending.length === 1

@@ -1,4 +1,5 @@
 // The fleet report as titled tables, once, so the text and Markdown renderings say the same thing.
+import { releaseLabel, spendSentence, type Attribution } from '../../incident/attribution';
 import type { FleetReport } from '../../operator/report';
 import { plural } from '../output';
 import { formatAge, SLO_COLUMNS, secondsSince, sloCells, verdictText } from './format';
@@ -77,11 +78,34 @@ function temporalSections(report: FleetReport): ReportSection[] {
       empty: unknown ?? 'none open',
     },
     {
+      title: 'Attribution',
+      header: ['INCIDENT', 'BURN BEGAN', 'SUSPECT', 'RESTORES', 'BUDGET SPENT'],
+      rows: report.incidents.flatMap((i) =>
+        i.attribution ? [attributionRow(i.incidentId, i.attribution)] : [],
+      ),
+      empty: unknown ?? 'none',
+    },
+    {
       title: 'Open proposals',
       header: ['PROPOSAL', 'STATE', 'AGE', 'CHANGE'],
       rows: proposals,
       empty: unknown ?? 'none',
     },
+  ];
+}
+
+function attributionRow(incidentId: string, a: Attribution): string[] {
+  const restores = a.target
+    ? `${a.target.images.map((i) => i.image).join(', ')} (${a.target.sha.slice(0, 12)})`
+    : '-';
+  return [
+    incidentId,
+    a.onset.at,
+    a.suspect
+      ? `${releaseLabel(a.suspect)} ${a.suspect.sha.slice(0, 12)} by ${a.suspect.author ?? 'unknown'}`
+      : (a.reason ?? a.outcome),
+    restores,
+    (a.spent ?? []).map((s) => spendSentence(a, s)).join('; ') || '-',
   ];
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runGit, type GitResult, type GitRunOptions } from './exec';
 import { GitOpsInputError } from '../provider';
 import type { RemoteUrl } from './remote-url';
+import type { FileRevision } from '../provider';
 
 export interface GitIdentity {
   name: string;
@@ -184,16 +185,16 @@ export class Mirror {
   }
 
   /** Commits on `base`'s first-parent line touching `path`, newest first, with committer dates. */
-  async history(base: string, path: string, until?: Date): Promise<{ sha: string; date: string }[]> {
-    const args = ['log', '--first-parent', '--format=%H %cI'];
+  async history(base: string, path: string, until?: Date): Promise<FileRevision[]> {
+    const args = ['log', '--first-parent', '--format=%H%x1f%cI%x1f%an <%ae>%x1f%s'];
     if (until) args.push(`--until=@${Math.floor(until.getTime() / 1000)}`);
     const { stdout } = await this.git([...args, '--end-of-options', data(base), '--', path]);
     return stdout
       .split('\n')
       .filter(Boolean)
       .map((line) => {
-        const [sha = '', date = ''] = line.split(' ');
-        return { sha, date: new Date(date).toISOString() };
+        const [sha = '', date = '', author = '', subject = ''] = line.split('\x1f');
+        return { sha, date: new Date(date).toISOString(), author, subject };
       });
   }
 

@@ -100,7 +100,11 @@ export class GitHubRepository {
       return commits.map(({ sha, commit }) => {
         const date = commit.committer?.date ?? commit.author?.date;
         if (date === undefined) throw this.rejected('repos.listCommits', `commit ${sha} has no date`);
-        return { sha, date };
+        const author = commit.author?.name
+          ? `${commit.author.name}${commit.author.email ? ` <${commit.author.email}>` : ''}`
+          : undefined;
+        const subject = commit.message.split('\n')[0];
+        return { sha, date, ...(author ? { author } : {}), ...(subject ? { subject } : {}) };
       });
     });
   }
