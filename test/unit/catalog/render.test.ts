@@ -46,6 +46,7 @@ describe('catalog validate report', () => {
             strategy: 'gitops',
             repo: { provider: 'github', owner: 'acme', name: 'env-prod', baseBranch: 'production' },
             manifest: 'apps/checkout/rollout.yaml',
+            lookback: '24h',
           },
           governance: { freezeDuration: '12h', safetyMargin: 0.2, onNoData: 'hold', mode: 'enforce' },
         },

@@ -310,6 +310,7 @@ describe('defaults and mapping to the model', () => {
         strategy: 'gitops',
         repo: { provider: 'github', owner: 'acme', name: 'env-prod', baseBranch: 'production' },
         manifest: 'apps/checkout/rollout.yaml',
+        lookback: '24h',
       },
       governance: { freezeDuration: '12h', safetyMargin: 0.2, onNoData: 'hold', mode: 'enforce' },
       source: { file: 'checkout.yaml', document: 1 },
