@@ -92,7 +92,8 @@ function seedRepo(dir: string, services: string[]): string {
     Object.fromEntries(services.map((s) => [`apps/${s}/rollout.yaml`, rolloutWithVersion(v)]));
   seedHistory(url, [
     { files: files('1.8.2'), message: '1.8.2', date: new Date(Date.now() - 2 * HOUR * 1000).toISOString() },
-    { files: files('1.9.0'), message: '1.9.0', date: new Date(Date.now() + 3_600_000).toISOString() },
+    // Committed at its real time, before the errors begin: the rollback is attributed by the burn's onset.
+    { files: files('1.9.0'), message: '1.9.0', date: new Date().toISOString() },
   ]);
   return url;
 }

@@ -83,7 +83,8 @@ export function spendSentence(attribution: Attribution, spend: ReleaseSpend): st
   const who = attribution.suspect ? releaseLabel(attribution.suspect) : 'the burn';
   const budget = `${attribution.service}'s ${windowName(spend.window)} budget (${spend.slo})`;
   if (spend.budgetShare === null) return `${who}: no data for ${budget} between onset and mitigation`;
-  return `${who} spent ${(spend.budgetShare * 100).toFixed(1)} % of ${budget}`;
+  const percent = spend.budgetShare * 100;
+  return `${who} spent ${percent < 1 ? percent.toPrecision(2) : percent.toFixed(1)} % of ${budget}`;
 }
 
 function windowName(window: string): string {

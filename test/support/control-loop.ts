@@ -57,6 +57,11 @@ export class SliExporter {
     });
   }
 
+  /** A burn's first minutes: only the 5m window sees it, no burn-rate rule fires yet. */
+  shortBurn(service: string): void {
+    this.ratios.set(service, { ...Object.fromEntries(WINDOWS.map((w) => [w, 0])), '5m': 0.02 });
+  }
+
   /** A budget spent twice over, with clean recent traffic. */
   exhausted(service: string): void {
     this.ratios.set(service, { ...Object.fromEntries(WINDOWS.map((w) => [w, 0])), '30d': 0.002 });
@@ -141,8 +146,8 @@ export interface ControlLoopWorld {
 
 /**
  * Builds the world for `services`. Each service's Rollout has two revisions: 1.8.2 two hours ago, and
- * the bad 1.9.0 dated an hour in the future, so it stays newer than every healthy evaluation of
- * a test (the rollback target is the newest revision at or before the last healthy evaluation).
+ * the bad 1.9.0 committed now, at its real time, before the test's errors begin (the rollback is
+ * attributed to the last pod-template change before the burn's onset).
  */
 export interface ServiceSetup {
   name: string;
@@ -176,7 +181,7 @@ export async function buildWorld(services: ServiceSetup[]): Promise<ControlLoopW
       {
         files: { [file]: rolloutWithVersion('1.9.0') },
         message: `${s.name} 1.9.0`,
-        date: new Date(now + 3_600_000).toISOString(),
+        date: new Date(now).toISOString(),
       },
     ]);
   }

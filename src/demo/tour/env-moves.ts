@@ -11,22 +11,16 @@ import type { Say } from './runner';
 const RELEASE_PIPELINE: GitIdentity = { name: 'Release pipeline', email: 'ci@example.com' };
 export const REVIEWER: GitIdentity = { name: 'Rita Reviewer', email: 'rita@example.com' };
 
-/**
- * The rollback target is the newest revision at or before the last evaluation that found the service
- * normal. Burn-rate rules need a minute or two of errors before they fire, and the evaluations in
- * between still find the service normal, so a release committed "now" would count as healthy and
- * there would be nothing to roll back to. The release is therefore dated this far ahead — as the
- * control-loop tests date theirs — standing for the time its rollout takes to finish.
- */
-const RELEASE_DATE_LEAD_MS = 10 * 60_000;
-
 export interface Release {
   from: string;
   to: string;
   sha: string;
 }
 
-/** Commits the next minor version of every image in the service's Rollout to main. */
+/**
+ * Commits the next minor version of every image in the service's Rollout to main, at its real time:
+ * the incident attributes its burn to the last pod-template change before the errors began.
+ */
 export async function releaseNextVersion(ctx: DemoContext, say: Say): Promise<Release> {
   const rollout = ctx.service.deployment?.rollout;
   if (!rollout) throw new Error(`${ctx.service.name} has no deployment.rollout in the catalog`);
@@ -40,8 +34,7 @@ export async function releaseNextVersion(ctx: DemoContext, say: Say): Promise<Re
       text = text.split(image).join(`${image.slice(0, image.lastIndexOf(':'))}:${to}`);
     await writeFile(file, text);
     await runGit(['add', '--', ctx.manifest], { cwd: work });
-    const date = new Date(Date.now() + RELEASE_DATE_LEAD_MS).toISOString();
-    await commit(work, RELEASE_PIPELINE, `${ctx.service.name} ${to}`, date);
+    await commit(work, RELEASE_PIPELINE, `${ctx.service.name} ${to}`, new Date().toISOString());
     await runGit(['push', '--quiet', 'origin', 'HEAD:main'], { cwd: work });
     const sha = (await runGit(['rev-parse', 'HEAD'], { cwd: work })).stdout.trim();
     say(

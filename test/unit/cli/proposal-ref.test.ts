@@ -18,6 +18,12 @@ describe('naming a proposal on the command line', () => {
       { incident: INCIDENT_ID, type: 'block-promotion' },
     ],
     [
+      'a fresh proposal after a superseded one is named exactly',
+      `${INCIDENT_ID}/rollback-rollout-2`,
+      undefined,
+      { incident: INCIDENT_ID, type: 'rollback-rollout', id: `${INCIDENT_ID}/rollback-rollout-2` },
+    ],
+    [
       'a proposal id agreeing with --type is accepted',
       `${INCIDENT_ID}/promote-canary`,
       'promote-canary',
@@ -54,6 +60,12 @@ describe('naming a proposal on the command line', () => {
 });
 
 describe('choosing the proposal an approval is about', () => {
+  it('takes the newest proposal of a type: a superseded one is followed by a fresh one', () => {
+    const fresh = { ...proposal('rollback-rollout', 'pending'), id: `${INCIDENT_ID}/rollback-rollout-2` };
+    const view = incidentView({ proposals: [proposal('rollback-rollout', 'superseded'), fresh] });
+    expect(chooseProposal(view, 'rollback-rollout')).toBe(fresh.id);
+  });
+
   it('takes the one pending proposal', () => {
     const view = incidentView({
       proposals: [proposal('rollback-rollout', 'rejected'), proposal('block-promotion', 'pending')],
