@@ -4,7 +4,8 @@
 // before the suspect. Real dev server, Prometheus and git; approvals through the `safedeploy` CLI.
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { changeBranch } from '../../src/gitops/branch';
@@ -152,8 +153,29 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  if (process.env.SAFEDEPLOY_RECORD_HISTORIES === '1') await saveHistories();
   await stopLoop({ client, worker, running, world });
 });
+
+/** Replay fixtures of the attributed incidents (test/fixtures/histories), via the Temporal CLI. */
+async function saveHistories(): Promise<void> {
+  const dir = path.resolve(__dirname, '../fixtures/histories');
+  for (const service of ['zero', 'quiet', 'moved']) {
+    const handle = client.workflow.getHandle(workflowIds.incident(service));
+    const { runId } = await handle.describe();
+    const json = execFileSync(
+      process.env.TEMPORAL_CLI ?? 'temporal',
+      ['workflow', 'show', '--workflow-id', handle.workflowId, '--run-id', runId, '--output', 'json'].concat([
+        '--address',
+        testTemporalAddress(),
+        '--namespace',
+        NAMESPACE,
+      ]),
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    await writeFile(path.join(dir, `incidentWorkflow-attributed-${service}-${runId.slice(0, 8)}.json`), json);
+  }
+}
 
 const view = (service: string) =>
   client.workflow.getHandle(workflowIds.incident(service)).query(incidentQuery);
@@ -229,22 +251,28 @@ describe('the release before the burn is rolled back, at real timing', () => {
     expect(Date.parse(v.onset!.at)).toBeGreaterThanOrEqual(Math.floor(committed / 1000) * 1000);
     await approveAndCheck('zero', '1.8.2', '1.9.0');
 
-    const evidence = jsonOf<Attribution>({
-      code: 0,
-      stdout: (await import('node:fs')).readFileSync(
-        path.join(world.dataDir, 'evidence', v.incidentId, 'attribution.json'),
-        'utf8',
-      ),
-      stderr: '',
-    });
+    const evidence = JSON.parse(
+      await readFile(path.join(world.dataDir, 'evidence', v.incidentId, 'attribution.json'), 'utf8'),
+    ) as Attribution;
     expect(evidence).toMatchObject({
       outcome: 'rollback',
       lookback: '24h',
       suspect: { subject: 'zero 1.9.0', author: 'Rita Reviewer <rita@example.com>' },
-      onset: { queries: [{ slo: 'availability', expr: expect.stringContaining('window="5m"') }] },
     });
+    expect(evidence.onset.queries.map((q) => [q.slo, q.expr.includes('window="5m"')])).toEqual([
+      ['availability', true],
+    ]);
     expect(evidence.target?.images.map((i) => i.image)).toEqual(images('1.8.2'));
     expect(evidence.current?.images.map((i) => i.image)).toEqual(images('1.9.0'));
+    const audit = (await readFile(path.join(world.dataDir, 'audit', 'incidents.jsonl'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((r) => r.incidentId === v.incidentId);
+    expect(audit).toContainEqual(
+      expect.objectContaining({ type: 'attribution', outcome: 'rollback', suspect: evidence.suspect!.sha }),
+    );
+    expect(audit).toContainEqual(expect.objectContaining({ type: 'burn-onset', onset: v.onset!.at }));
     const text = (await cli('incident', 'show', 'zero')).stdout;
     expect(text).toContain('Suspect:      1.9.0');
     expect(text).toContain(`Restores:     ${images('1.8.2').join(', ')}`);
@@ -277,9 +305,9 @@ describe('the release before the burn is rolled back, at real timing', () => {
     expect(v.attribution?.reason).toMatch(why);
     expect(v.timeline.map((e) => e.message).join('\n')).toMatch(why);
     expect((await cli('incident', 'show', 'quiet')).stdout).toMatch(why);
-    const metadata = (await client.workflow
+    const metadata = await client.workflow
       .getHandle(workflowIds.incident('quiet'))
-      .query('__temporal_workflow_metadata')) as { currentDetails?: string };
+      .query<{ currentDetails?: string }>('__temporal_workflow_metadata');
     expect(metadata.currentDetails).toMatch(why);
   }, 120_000);
 
