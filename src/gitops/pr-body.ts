@@ -32,7 +32,7 @@ export interface ChangeEvidence {
 }
 
 const ACTIONS: Record<ProposalType, string> = {
-  'rollback-rollout': 'Roll back the Rollout images to the last revision seen healthy',
+  'rollback-rollout': 'Roll back the Rollout images to the release before the burn began',
   'block-promotion': 'Block canary promotion (spec.paused: true)',
   'promote-canary': 'Promote the canary (spec.paused: false)',
 };

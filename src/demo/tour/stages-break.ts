@@ -1,4 +1,5 @@
 // The first half of the tour: a healthy stack, a bad release, errors, and SafeDeploy noticing.
+import { attributionSummary } from '../../incident/attribution';
 import { workflowIds } from '../../incident/ids';
 import { findIncident } from '../../operator/incidents';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../temporal/search-attributes';
@@ -79,7 +80,6 @@ export const awaitIncident: Stage<TourState> = {
     state.incident = view;
     say(`incident ${view.incidentId}: ${view.state}, severity ${view.severity}`);
     say(`why: ${view.transitions[0]?.reason ?? 'see the incident'}`);
-    say(`last healthy: ${view.lastHealthyAt ?? 'unknown'}`);
     await sustainErrors(ctx, say);
     say(`Web UI: ${workflowLink(ctx, workflowIds.incident(ctx.service.name))}`);
     say(
@@ -108,8 +108,13 @@ export const showProposal: Stage<TourState> = {
     const proposal = view.proposals.find((p) => p.type === ROLLBACK);
     if (!proposal) throw new Error(`incident ${id} has no ${ROLLBACK} proposal`);
     say(`rationale: ${proposal.rationale}`);
-    if (proposal.target)
-      say(`target: revision ${proposal.target.sha.slice(0, 12)} of ${proposal.target.date}`);
+    if (view.attribution) say(`attribution: ${attributionSummary(view.attribution)}`);
+    if (proposal.target) {
+      const images = proposal.target.images?.map((i) => i.image).join(', ');
+      say(
+        `target: revision ${proposal.target.sha.slice(0, 12)} of ${proposal.target.date}${images ? ` (${images})` : ''}`,
+      );
+    }
     say(`It stays inert until one of ${ctx.service.approvers.join(', ')} approves it.`);
   },
 };

@@ -85,3 +85,61 @@ describe('changeTitle', () => {
     );
   });
 });
+
+describe('renderChangeBody with an attribution', () => {
+  const revision = (sha: string, version: string, subject: string) => ({
+    sha: sha.repeat(40).slice(0, 40),
+    date: '2025-12-31T23:58:00Z',
+    author: 'Release pipeline <ci@example.com>',
+    subject,
+    images: [{ container: 'checkout', image: `registry.example.com/shop/checkout:${version}` }],
+  });
+  const body = renderChangeBody({
+    ...evidence,
+    attribution: {
+      service: 'checkout',
+      lookback: '24h',
+      outcome: 'rollback',
+      onset: {
+        at: '2025-12-31T23:59:05.000Z',
+        source: 'prometheus',
+        slo: 'availability',
+        atWindowStart: false,
+        ratioWindow: '5m',
+        queries: [
+          {
+            slo: 'availability',
+            expr: '(sum(errors[5m])) / (sum(total[5m]))',
+            start: '2025-12-31T23:00:00.000Z',
+            end: '2026-01-01T00:00:05.000Z',
+            stepSeconds: 5,
+            onset: '2025-12-31T23:59:05.000Z',
+          },
+        ],
+      },
+      suspect: revision('a', '1.9.0', 'checkout 1.9.0'),
+      target: revision('b', '1.8.2', 'checkout 1.8.2'),
+      current: revision('a', '1.9.0', 'checkout 1.9.0'),
+      afterOnset: [],
+    },
+  });
+
+  it.each([
+    [
+      'the onset',
+      '| Burn began | 2025-12-31T23:59:05.000Z (availability: 5m error ratio left its baseline) |',
+    ],
+    ['the suspect commit and message', '| Suspect release | `aaaaaaaaaaaa` checkout 1.9.0 |'],
+    ['its author', '| Author | Release pipeline <ci@example.com> |'],
+    ['its commit time', '| Committed | 2025-12-31T23:58:00Z |'],
+    ['the images now', '| Images now | `registry.example.com/shop/checkout:1.9.0` |'],
+    [
+      'the images restored',
+      '| Images restored | `registry.example.com/shop/checkout:1.8.2` (from `bbbbbbbbbbbb`) |',
+    ],
+    ['the look-back', '| Look-back | 24h |'],
+    ['the query', 'Onset query (availability, step 5s): `(sum(errors[5m])) / (sum(total[5m]))`'],
+  ])('shows %s', (_what, line) => {
+    expect(body.split('\n')).toContain(line);
+  });
+});
