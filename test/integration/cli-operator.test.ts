@@ -144,7 +144,12 @@ describe('the approval round trip from the CLI', () => {
     expect(shown.code).toBe(0);
     expect(shown.stdout).toMatch(/State:\s+investigating/);
     expect(shown.stdout).toMatch(/detected\s+investigating\s+bob\s+looking into 1\.9\.0/);
-    expect(shown.stdout).toMatch(new RegExp(`${proposal}\\s+opened\\s+\\S+\\s+file://`));
+    // The proposal restores 1.8.2 (the release before the one committed just before the burn).
+    expect(shown.stdout).toMatch(
+      new RegExp(
+        `${proposal}\\s+opened\\s+\\S+\\s+\\S+checkout-migrate:1\\.8\\.2, \\S+checkout:1\\.8\\.2 \\(\\w{12}\\)\\s+file://`,
+      ),
+    );
     expect(shown.stdout).toMatch(
       /mallory approve rollback-rollout: refused \(mallory is not an approver of checkout\) — ship it/,
     );

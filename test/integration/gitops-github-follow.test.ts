@@ -63,19 +63,29 @@ describe('reading the environment repository', () => {
 
   test('lists the commits that touched a file, newest first, at or before a time', async () => {
     const github = await scenario.start();
-    const start = Date.now();
+    // Back-dated pushes (past, never future); the initial commit carries the twin's start time.
+    const start = Date.now() - 3 * 3_600_000;
     const initial = github.branchHead('main');
     const v3 = github.push('main', { [MANIFEST]: rollout('v3') }, { date: new Date(start + 3_600_000) });
     github.push('main', { 'README.md': 'unrelated\n' }, { date: new Date(start + 5_400_000) });
-    const v4 = github.push('main', { [MANIFEST]: rollout('v4') }, { date: new Date(start + 7_200_000) });
+    const v4 = github.push(
+      'main',
+      { [MANIFEST]: rollout('v4') },
+      { date: new Date(start + 7_200_000), message: 'checkout v4\n\nthe body' },
+    );
     const provider = scenario.provider(github);
 
     const all = await provider.fileHistory(MANIFEST);
     const beforeV4 = await provider.fileHistory(MANIFEST, new Date(start + 6_000_000));
 
     expect(all.map((revision) => revision.sha)).toEqual([v4, v3, initial]);
-    expect(beforeV4.map((revision) => revision.sha)).toEqual([v3, initial]);
-    expect(all[0]?.date).toBe(new Date(start + 7_200_000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    expect(beforeV4.map((revision) => revision.sha)).toEqual([v3]);
+    expect(all[0]).toEqual({
+      sha: v4,
+      date: new Date(start + 7_200_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      author: 'Twin Tester <tester@example.invalid>',
+      subject: 'checkout v4',
+    });
   });
 
   test("lists a history longer than one page by following GitHub's pagination links", async () => {
