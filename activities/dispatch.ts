@@ -3,7 +3,6 @@
 import { heartbeat } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FleetAction } from '../src/evaluation/fleet-plan';
-import { appendAudit } from '../src/evidence/audit';
 import { workflowIds } from '../src/incident/ids';
 import { durationSeconds } from '../src/slo/windows';
 import { SafeDeployKind, SafeDeployService } from '../src/temporal/search-attributes';
@@ -16,7 +15,7 @@ export interface DispatchInput {
   timings: IncidentTimings;
 }
 
-export function createDispatchActivities({ temporal, dataDir, secrets }: ActivityDeps) {
+export function createDispatchActivities({ temporal, store, secrets }: ActivityDeps) {
   return {
     async dispatchFleetActions({ actions, timings }: DispatchInput): Promise<{ signalled: number }> {
       let signalled = 0;
@@ -24,7 +23,7 @@ export function createDispatchActivities({ temporal, dataDir, secrets }: Activit
         if (await dispatch(temporal, action, timings)) signalled++;
         heartbeat(signalled);
       }
-      await appendAudit(dataDir, 'evaluations', actions.map(auditEntry), secrets);
+      await store.appendAudit('evaluations', actions.map(auditEntry), secrets);
       return { signalled };
     },
   };

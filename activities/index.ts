@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { ProviderConfig } from '../src/gitops/factory';
 import type { PrometheusClient } from '../src/prometheus/client';
 import { createAttributionActivities } from './attribution';
+import type { SafeDeployStore } from '../src/store/store';
 import { createChangeActivities } from './changes';
 import { createDispatchActivities } from './dispatch';
 import { createMeasureActivities } from './measure';
@@ -13,7 +14,8 @@ export interface ActivityDeps {
   catalogDir: string;
   prometheus: PrometheusClient;
   temporal: Client;
-  dataDir: string;
+  /** Evidence and audit: files or PostgreSQL (src/store/open.ts). */
+  store: SafeDeployStore;
   providers: ProviderConfig;
   /** Credential values to redact from everything written. */
   secrets: string[];

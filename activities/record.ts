@@ -1,6 +1,4 @@
-import { appendAudit } from '../src/evidence/audit';
 import { AUDIT_STREAMS } from '../src/evidence/streams';
-import { writeEvidence } from '../src/evidence/store';
 import type { AuditRecord, EvidenceFile } from '../workflows/incident-record';
 import type { ActivityDeps } from './index';
 
@@ -10,16 +8,16 @@ export interface RecordInput {
   audit: AuditRecord[];
 }
 
-export function createRecordActivities({ dataDir, secrets }: ActivityDeps) {
+export function createRecordActivities({ store, secrets }: ActivityDeps) {
   return {
     /** Writes evidence files and appends audit records; both are idempotent, so retries are safe. */
     async recordIncidentEvents({ incidentId, evidence, audit }: RecordInput): Promise<void> {
-      for (const file of evidence) await writeEvidence(dataDir, incidentId, file.name, file.content, secrets);
+      for (const file of evidence) await store.writeEvidence(incidentId, file.name, file.content, secrets);
       for (const stream of AUDIT_STREAMS) {
         const entries = audit
           .filter((a) => a.stream === stream)
           .map((a) => ({ eventId: a.eventId, ...a.record }));
-        if (entries.length > 0) await appendAudit(dataDir, stream, entries, secrets);
+        if (entries.length > 0) await store.appendAudit(stream, entries, secrets);
       }
     },
   };

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerApiCommand } from './commands/api';
 import { registerAuditCommands } from './commands/audit';
 import { registerCatalogCommands } from './commands/catalog';
+import { registerDbCommands } from './commands/db';
 import { registerDemoCommand } from './commands/demo';
 import { registerDemoServiceCommand } from './commands/demo-service';
 import { registerEvaluateCommand } from './commands/evaluate';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerProposalCommands(program);
   registerFreezeCommands(program);
   registerAuditCommands(program);
+  registerDbCommands(program);
   registerWorkerCommand(program);
   registerApiCommand(program);
   registerToolsCommands(program);

@@ -16,3 +16,8 @@ export function envOr(name: string, fallback: string): string {
 export const catalogDirDefault = (): string => envOr('SAFEDEPLOY_CATALOG', DEFAULTS.catalogDir);
 export const prometheusUrlDefault = (): string => envOr('PROMETHEUS_URL', DEFAULTS.prometheusUrl);
 export const dataDirDefault = (): string => envOr('SAFEDEPLOY_DATA_DIR', DEFAULTS.dataDir);
+/** PostgreSQL for evidence and audit; unset keeps them in files under the data directory. */
+export const databaseUrlDefault = (): string | undefined => {
+  const value = process.env.SAFEDEPLOY_DATABASE_URL;
+  return value !== undefined && value !== '' ? value : undefined;
+};

@@ -1,26 +1,20 @@
-// The audit log: append-only JSONL streams, each line chained to the one before by SHA-256, so any
-// edit, deletion or reordering is detected by `safedeploy audit verify`. Appends are serialised by a
-// lock file and idempotent by eventId, so a retried activity never writes a record twice.
-import { createHash } from 'node:crypto';
-import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+// The audit log in files: one append-only JSONL stream per file under DATA_DIR/audit, each line
+// chained to the one before (src/evidence/chain.ts), so any edit, deletion or reordering is detected
+// by `safedeploy audit verify`. Appends are serialised by a lock file and idempotent by eventId, so a
+// retried activity never writes a record twice.
+import { appendFile, mkdir, readFile, readdir, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
-import { canonicalJson } from './canonical';
-import { withFileLock } from './file-lock';
-import { redact } from './redact';
-import type { AuditStream } from './streams';
+import { withFileLock } from '../lock/file-lock';
+import {
+  chainEntries,
+  GENESIS_HASH,
+  verifyChain,
+  type AuditEntry,
+  type AuditLine,
+  type VerifyResult,
+} from './chain';
 
-export const GENESIS_HASH = '0'.repeat(64);
-
-export interface AuditEntry {
-  eventId: string;
-  [field: string]: unknown;
-}
-
-export interface AuditLine extends AuditEntry {
-  seq: number;
-  prevHash: string;
-  hash: string;
-}
+export { GENESIS_HASH, hashLine, type AuditEntry, type AuditLine, type VerifyResult } from './chain';
 
 interface StreamTail {
   size: number;
@@ -32,48 +26,36 @@ interface StreamTail {
 /** What the process last read of each stream file; reread whenever the file's size differs. */
 const tails = new Map<string, StreamTail>();
 
-export function streamPath(dataDir: string, stream: AuditStream): string {
+export function streamPath(dataDir: string, stream: string): string {
   return path.join(dataDir, 'audit', `${stream}.jsonl`);
-}
-
-export function hashLine(line: Omit<AuditLine, 'hash'>): string {
-  return createHash('sha256').update(canonicalJson(line)).digest('hex');
 }
 
 /** Appends the entries not yet in the stream; returns how many were written. */
 export async function appendAudit(
   dataDir: string,
-  stream: AuditStream,
+  stream: string,
   entries: AuditEntry[],
   secrets: readonly string[] = [],
 ): Promise<number> {
   const file = streamPath(dataDir, stream);
   await mkdir(path.dirname(file), { recursive: true });
   return withFileLock(`${file}.lock`, async () => {
-    // Work on a copy: the cache only moves once the lines are really in the file.
-    const cached = await readTail(file);
-    const tail: StreamTail = { ...cached, eventIds: new Set(cached.eventIds) };
-    let text = '';
-    for (const entry of entries) {
-      if (tail.eventIds.has(entry.eventId)) continue;
-      const clean = JSON.parse(redact(JSON.stringify(entry), secrets)) as AuditEntry;
-      const body = { ...clean, seq: tail.seq + 1, prevHash: tail.hash };
-      const line: AuditLine = { ...body, hash: hashLine(body) };
-      text += `${JSON.stringify(line)}\n`;
-      tail.seq = line.seq;
-      tail.hash = line.hash;
-      tail.eventIds.add(entry.eventId);
-    }
-    if (text === '') return 0;
+    const tail = await readTail(file);
+    const lines = chainEntries(tail, entries, tail.eventIds, secrets);
+    if (lines.length === 0) return 0;
+    const text = lines.map((l) => `${JSON.stringify(l)}\n`).join('');
     try {
       await appendFile(file, text);
     } catch (err) {
       tails.delete(file);
       throw err;
     }
-    tail.size += Buffer.byteLength(text);
-    tails.set(file, tail);
-    return text.split('\n').length - 1;
+    // The cache only moves once the lines are really in the file.
+    const last = lines[lines.length - 1] as AuditLine;
+    const eventIds = new Set(tail.eventIds);
+    for (const l of lines) eventIds.add(l.eventId);
+    tails.set(file, { size: tail.size + Buffer.byteLength(text), seq: last.seq, hash: last.hash, eventIds });
+    return lines.length;
   });
 }
 
@@ -86,9 +68,17 @@ async function readTail(file: string): Promise<StreamTail> {
   if (cached && cached.size === size) return cached;
   const tail: StreamTail = { size, seq: 0, hash: GENESIS_HASH, eventIds: new Set() };
   if (size === 0) return tail;
-  for (const text of (await readFile(file, 'utf8')).split('\n')) {
-    if (text.trim() === '') continue;
-    const line = JSON.parse(text) as AuditLine;
+  const text = await readFile(file, 'utf8');
+  const complete = text.lastIndexOf('\n') + 1;
+  if (complete < text.length) {
+    // A writer killed mid-append leaves a partial last line, never acknowledged to its caller (the
+    // activity is retried): drop it under the lock so the chain continues from the last whole line.
+    await truncate(file, Buffer.byteLength(text.slice(0, complete)));
+    tail.size = Buffer.byteLength(text.slice(0, complete));
+  }
+  for (const raw of text.slice(0, complete).split('\n')) {
+    if (raw.trim() === '') continue;
+    const line = JSON.parse(raw) as AuditLine;
     tail.seq = line.seq;
     tail.hash = line.hash;
     tail.eventIds.add(line.eventId);
@@ -96,42 +86,34 @@ async function readTail(file: string): Promise<StreamTail> {
   return tail;
 }
 
-export interface VerifyResult {
-  stream: AuditStream;
-  lines: number;
-  /** The first line (1-based) that breaks the chain, and why. */
-  broken?: { line: number; reason: string };
-}
-
-/** Checks every line's hash, sequence number and link to the line before it. */
-export async function verifyStream(dataDir: string, stream: AuditStream): Promise<VerifyResult> {
+async function readStreamText(dataDir: string, stream: string): Promise<string[]> {
   const text = await readFile(streamPath(dataDir, stream), 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return '';
     throw err;
   });
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  let prevHash = GENESIS_HASH;
-  for (const [i, raw] of lines.entries()) {
-    const reason = lineProblem(raw, i + 1, prevHash);
-    if (reason) return { stream, lines: lines.length, broken: { line: i + 1, reason } };
-    prevHash = (JSON.parse(raw) as AuditLine).hash;
-  }
-  return { stream, lines: lines.length };
+  // A last line without its newline is an append still in flight (or one killed mid-write, dropped
+  // by the next append): not part of the chain yet.
+  return text
+    .slice(0, text.lastIndexOf('\n') + 1)
+    .split('\n')
+    .slice(0, -1);
 }
 
-function lineProblem(raw: string, expectedSeq: number, prevHash: string): string | null {
-  let line: AuditLine;
-  try {
-    line = JSON.parse(raw) as AuditLine;
-  } catch {
-    return 'not valid JSON';
-  }
-  if (line.seq !== expectedSeq)
-    return `seq is ${String(line.seq)}, expected ${expectedSeq} (a line was deleted, inserted or moved)`;
-  if (line.prevHash !== prevHash)
-    return 'prevHash does not match the previous line (a line was deleted, inserted or moved)';
-  const { hash, ...body } = line;
-  if (hashLine(body) !== hash) return 'hash does not match the line (the line was edited)';
-  return null;
+/** Checks every line's hash, sequence number and link to the line before it. */
+export async function verifyStream(dataDir: string, stream: string): Promise<VerifyResult> {
+  return verifyChain(stream, await readStreamText(dataDir, stream));
+}
+
+/** The stream's lines, parsed; throws on a line that is not JSON (verify first). */
+export async function readStreamLines(dataDir: string, stream: string): Promise<AuditLine[]> {
+  return (await readStreamText(dataDir, stream)).map((raw) => JSON.parse(raw) as AuditLine);
+}
+
+/** The streams present in the data directory's audit folder. */
+export async function streamsOnDisk(dataDir: string): Promise<string[]> {
+  const names = await readdir(path.join(dataDir, 'audit')).catch(() => [] as string[]);
+  return names
+    .filter((n) => n.endsWith('.jsonl'))
+    .map((n) => n.slice(0, -'.jsonl'.length))
+    .sort();
 }

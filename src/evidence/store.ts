@@ -11,6 +11,13 @@ export function evidenceDir(dataDir: string, incidentId: string): string {
   return path.join(dataDir, 'evidence', incidentId);
 }
 
+/** The same names in every store: a path segment ending in .json. */
+export function assertEvidenceName(incidentId: string, name: string): void {
+  if (!SAFE_SEGMENT.test(incidentId)) throw new Error(`invalid incident id for evidence: "${incidentId}"`);
+  if (!SAFE_SEGMENT.test(name) || !name.endsWith('.json'))
+    throw new Error(`invalid evidence file name: "${name}"`);
+}
+
 /** Returns true when the file was written, false when it already held the same content. */
 export async function writeEvidence(
   dataDir: string,
@@ -19,8 +26,7 @@ export async function writeEvidence(
   content: unknown,
   secrets: readonly string[] = [],
 ): Promise<boolean> {
-  if (!SAFE_SEGMENT.test(name) || !name.endsWith('.json'))
-    throw new Error(`invalid evidence file name: "${name}"`);
+  assertEvidenceName(incidentId, name);
   const dir = evidenceDir(dataDir, incidentId);
   const file = path.join(dir, name);
   const text = `${redact(JSON.stringify(content, null, 2), secrets)}\n`;

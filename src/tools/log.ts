@@ -8,3 +8,6 @@ export interface EnsureToolOptions {
   /** Environment to resolve overrides and PATH from; defaults to process.env. */
   env?: NodeJS.ProcessEnv;
 }
+
+/** Lock options for a tool build or download: wait long, another process may be building it (minutes). */
+export const BUILD_LOCK = (log: ToolLog) => ({ log, timeoutMs: 45 * 60_000 });

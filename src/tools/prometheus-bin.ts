@@ -4,7 +4,8 @@ import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { toolsCacheDir } from './cache';
 import { findOnPath, isExecutable, runCommand } from './exec';
-import { withFileLock } from './lock';
+import { withFileLock } from '../lock/file-lock';
+import { BUILD_LOCK } from './log';
 import { silentLog, type EnsureToolOptions, type ToolLog } from './log';
 
 export interface PrometheusBinaries {
@@ -28,15 +29,19 @@ export async function ensurePrometheus(options: EnsureToolOptions = {}): Promise
   const cached = await besideEachOther(join(root, 'usr', 'bin'));
   if (cached !== undefined) return cached;
   const lockPath = join(toolsCacheDir(env), 'locks', 'prometheus.lock');
-  return withFileLock(lockPath, { log }, async () => {
-    const ready = await besideEachOther(join(root, 'usr', 'bin'));
-    if (ready !== undefined) return ready; // fetched by another process while we waited
-    await fetchDebianPackage(root, log, env);
-    const fetched = await besideEachOther(join(root, 'usr', 'bin'));
-    if (fetched === undefined)
-      throw new Error(missingPrometheusMessage(['the Debian package has no usr/bin/promtool']));
-    return fetched;
-  });
+  return withFileLock(
+    lockPath,
+    async () => {
+      const ready = await besideEachOther(join(root, 'usr', 'bin'));
+      if (ready !== undefined) return ready; // fetched by another process while we waited
+      await fetchDebianPackage(root, log, env);
+      const fetched = await besideEachOther(join(root, 'usr', 'bin'));
+      if (fetched === undefined)
+        throw new Error(missingPrometheusMessage(['the Debian package has no usr/bin/promtool']));
+      return fetched;
+    },
+    BUILD_LOCK(log),
+  );
 }
 
 async function fromPrometheusBinEnv(value: string): Promise<PrometheusBinaries> {

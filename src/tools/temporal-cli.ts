@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { toolsCacheDir } from './cache';
 import { findOnPath, isExecutable, runCommand } from './exec';
-import { withFileLock } from './lock';
+import { withFileLock } from '../lock/file-lock';
+import { BUILD_LOCK } from './log';
 import { silentLog, type EnsureToolOptions, type ToolLog } from './log';
 
 const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
@@ -30,11 +31,15 @@ export async function ensureTemporalCli(options: EnsureToolOptions = {}): Promis
   const cached = cachedTemporalCliPath(env);
   if (await isExecutable(cached)) return cached;
   const lockPath = join(toolsCacheDir(env), 'locks', 'temporal-cli.lock');
-  return withFileLock(lockPath, { log }, async () => {
-    // Another process may have finished the build while we waited for the lock.
-    if (!(await isExecutable(cached))) await buildTemporalCli(cached, log, env);
-    return cached;
-  });
+  return withFileLock(
+    lockPath,
+    async () => {
+      // Another process may have finished the build while we waited for the lock.
+      if (!(await isExecutable(cached))) await buildTemporalCli(cached, log, env);
+      return cached;
+    },
+    BUILD_LOCK(log),
+  );
 }
 
 async function buildTemporalCli(target: string, log: ToolLog, env: NodeJS.ProcessEnv): Promise<void> {

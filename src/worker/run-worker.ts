@@ -7,13 +7,20 @@ import { PrometheusClient } from '../prometheus/client';
 import { connectClient, tlsConfig, type TemporalOptions } from '../temporal/connection';
 import { TASK_QUEUE, type IncidentTimings } from '../../workflows/messages';
 import { ensureFleetEvaluation } from './fleet-evaluation';
+import { fileStore } from '../store/file-store';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from './shutdown';
+import type { SafeDeployStore } from '../store/store';
 import path from 'node:path';
 
 export interface WorkerConfig {
   temporal: TemporalOptions;
   catalogDir: string;
   prometheusUrl: string;
+  /** The git mirror cache (and the file store, unless `store` is given); each replica may keep its own. */
   dataDir: string;
+  /** Evidence and audit; files under dataDir when absent. The caller owns it (closes it). */
+  store?: SafeDeployStore;
+  shutdownGraceMs?: number;
   intervalMs: number;
   timings: IncidentTimings;
   /** Start the fleet evaluation workflow if it is not running. */
@@ -35,7 +42,7 @@ export async function createSafeDeployWorker(config: WorkerConfig): Promise<Work
     catalogDir: path.resolve(config.catalogDir),
     prometheus: new PrometheusClient({ url: config.prometheusUrl }),
     temporal: client,
-    dataDir: path.resolve(config.dataDir),
+    store: config.store ?? fileStore(path.resolve(config.dataDir)),
     providers: { gitCacheDir: path.resolve(config.dataDir, 'git-cache'), ...(github ? { github } : {}) },
     secrets,
   });
@@ -48,6 +55,7 @@ export async function createSafeDeployWorker(config: WorkerConfig): Promise<Work
     taskQueue: TASK_QUEUE,
     activities,
     ...workflows,
+    shutdownGraceTime: config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
   });
   if (config.startEvaluation) {
     await ensureFleetEvaluation(client, config.intervalMs, config.timings);

@@ -3,7 +3,11 @@ import type { Command } from 'commander';
 import { catalogDirDefault, dataDirDefault, envOr, prometheusUrlDefault } from '../../config/env';
 import { durationSeconds, isDuration } from '../../slo/windows';
 import { temporalOptionsFromEnv } from '../../temporal/connection';
+import { isDatabaseUrl, openStore } from '../../store/open';
+import type { SafeDeployStore } from '../../store/store';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from '../../worker/shutdown';
 import { CliError, EXIT } from '../errors';
+import { DATABASE_URL_FLAG, databaseError, databaseUrlFrom } from '../store-options';
 import type * as RunWorker from '../../worker/run-worker';
 
 type RunWorkerModule = typeof RunWorker;
@@ -22,6 +26,8 @@ interface WorkerFlags {
   postmortemReminder: string;
   evaluation: boolean;
   workflowBundle?: string;
+  databaseUrl?: string;
+  shutdownGrace: string;
 }
 
 const asDuration = (ms: number) => `${Math.round(ms / 1000)}s`;
@@ -34,7 +40,7 @@ export function registerWorkerCommand(program: Command): void {
     .option('--prometheus <url>', 'Prometheus base URL (env PROMETHEUS_URL)', prometheusUrlDefault())
     .option(
       '--data-dir <dir>',
-      'evidence, audit log and git cache (env SAFEDEPLOY_DATA_DIR)',
+      'git mirror cache, and evidence and audit log without a database (env SAFEDEPLOY_DATA_DIR)',
       dataDirDefault(),
     )
     .option('--address <host:port>', 'Temporal frontend (env TEMPORAL_ADDRESS, default localhost:7233)')
@@ -64,6 +70,12 @@ export function registerWorkerCommand(program: Command): void {
       'how often a missing postmortem is reminded',
       envOr('SAFEDEPLOY_POSTMORTEM_REMINDER', asDuration(DEFAULT_TIMINGS.postmortemReminderMs)),
     )
+    .option(...DATABASE_URL_FLAG)
+    .option(
+      '--shutdown-grace <duration>',
+      'on SIGTERM, let running activities finish this long (env SAFEDEPLOY_SHUTDOWN_GRACE; keep it below the pod grace period)',
+      envOr('SAFEDEPLOY_SHUTDOWN_GRACE', asDuration(DEFAULT_SHUTDOWN_GRACE_MS)),
+    )
     .option('--no-evaluation', 'do not start the fleet evaluation workflow (another worker does)')
     .option(
       '--workflow-bundle <file>',
@@ -83,26 +95,48 @@ export function registerWorkerCommand(program: Command): void {
       // Loaded on demand: @temporalio/worker takes a second to load and only this command needs it.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { createSafeDeployWorker } = require('../../worker/run-worker') as RunWorkerModule;
-      const worker = await createSafeDeployWorker({
-        temporal,
-        catalogDir: flags.catalog,
-        prometheusUrl: flags.prometheus,
-        dataDir: flags.dataDir,
-        intervalMs: ms('--interval', flags.interval),
-        timings: timingsFrom(flags),
-        startEvaluation: flags.evaluation,
-        ...(flags.workflowBundle ? { workflowBundlePath: flags.workflowBundle } : {}),
-        log,
-      }).catch((err: unknown) => {
-        throw new CliError(
-          `cannot start the worker on Temporal at ${temporal.address}: ${err instanceof Error ? err.message : String(err)}`,
-          EXIT.unavailable,
+      const store = await openWorkerStore(flags, log);
+      try {
+        const worker = await createSafeDeployWorker({
+          temporal,
+          catalogDir: flags.catalog,
+          prometheusUrl: flags.prometheus,
+          dataDir: flags.dataDir,
+          store,
+          shutdownGraceMs: ms('--shutdown-grace', flags.shutdownGrace),
+          intervalMs: ms('--interval', flags.interval),
+          timings: timingsFrom(flags),
+          startEvaluation: flags.evaluation,
+          ...(flags.workflowBundle ? { workflowBundlePath: flags.workflowBundle } : {}),
+          log,
+        }).catch((err: unknown) => {
+          throw new CliError(
+            `cannot start the worker on Temporal at ${temporal.address}: ${err instanceof Error ? err.message : String(err)}`,
+            EXIT.unavailable,
+          );
+        });
+        log(
+          `polling task queue on ${temporal.address} (namespace ${temporal.namespace}); ` +
+            `evidence and audit in ${store.kind === 'files' ? store.location : `PostgreSQL ${store.location}`}; Ctrl-C to stop`,
         );
-      });
-      log(`polling task queue on ${temporal.address} (namespace ${temporal.namespace}); Ctrl-C to stop`);
-      await worker.run();
+        await worker.run();
+      } finally {
+        await store.close().catch(() => undefined);
+      }
       log('stopped');
     });
+}
+
+/** Files under --data-dir, or PostgreSQL (migrated here, before any activity runs). */
+async function openWorkerStore(flags: WorkerFlags, log: (line: string) => void): Promise<SafeDeployStore> {
+  const databaseUrl = databaseUrlFrom(flags.databaseUrl);
+  if (databaseUrl && !isDatabaseUrl(databaseUrl))
+    throw new CliError('invalid --database-url: it must start with postgres:// or postgresql://');
+  try {
+    return await openStore({ dataDir: flags.dataDir, ...(databaseUrl ? { databaseUrl } : {}), log });
+  } catch (err) {
+    throw databaseError(databaseUrl ?? '', err);
+  }
 }
 
 function timingsFrom(flags: WorkerFlags): IncidentTimings {

@@ -1,17 +1,20 @@
 // `audit verify` as text: one line per stream, OK or the first broken line and why.
 import type { VerifyResult } from '../../evidence/audit';
-import type { AuditStream } from '../../evidence/streams';
+import type { SafeDeployStore } from '../../store/store';
 import { plural } from '../output';
 
-/** The stream's file relative to the data directory, as operators see it on disk. */
-export function auditLabel(stream: AuditStream): string {
-  return `audit/${stream}.jsonl`;
+/** The stream as operators find it: its file relative to the data directory, or its name in the database. */
+export function auditLabel(stream: string, kind: SafeDeployStore['kind'] = 'files'): string {
+  return kind === 'files' ? `audit/${stream}.jsonl` : `stream ${stream}`;
 }
 
-export function renderAuditVerification(results: VerifyResult[]): string {
-  const width = Math.max(...results.map((r) => auditLabel(r.stream).length));
+export function renderAuditVerification(
+  results: VerifyResult[],
+  kind: SafeDeployStore['kind'] = 'files',
+): string {
+  const width = Math.max(...results.map((r) => auditLabel(r.stream, kind).length));
   const lines = results.map((r) => {
-    const label = auditLabel(r.stream).padEnd(width);
+    const label = auditLabel(r.stream, kind).padEnd(width);
     if (r.broken) return `${label}  BROKEN at line ${r.broken.line}: ${r.broken.reason}`;
     return `${label}  ${plural(r.lines, 'line').padStart(10)}  OK`;
   });

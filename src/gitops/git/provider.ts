@@ -26,7 +26,7 @@ import {
   type GitProvider,
   type OpenChangeResult,
 } from '../provider';
-import { withLock } from './lock';
+import { withFileLock } from '../../lock/file-lock';
 import { assertBranch, assertChangeRequest, assertRepoPath } from './request-validation';
 import { Mirror, type GitIdentity } from './mirror';
 import { allowedGitSchemes, gitAllowProtocol, remoteUrlProblem } from './remote-policy';
@@ -111,7 +111,7 @@ class GitRemoteProvider implements GitProvider {
 
   /** Serialized with every other user of this mirror, on freshly fetched refs. */
   private synced<T>(operation: () => Promise<T>): Promise<T> {
-    return withLock(this.lockPath, async () => {
+    return withFileLock(this.lockPath, async () => {
       await this.mirror.sync();
       return operation();
     });

@@ -1,0 +1,38 @@
+// The `--database-url` flag shared by the commands that read or write evidence and audit, and the
+// one-line errors for a database that is misconfigured or unreachable.
+import { databaseUrlDefault } from '../config/env';
+import { isConnectionError, redactDatabaseUrl } from '../store/postgres/pool';
+import { openPostgres } from '../store/open';
+import type { PostgresStore } from '../store/postgres/store';
+import { CliError, EXIT } from './errors';
+
+export const DATABASE_URL_FLAG = [
+  '--database-url <url>',
+  'PostgreSQL for evidence and audit, postgres://… (env SAFEDEPLOY_DATABASE_URL; default: files in the data directory)',
+] as const;
+
+export function databaseUrlFrom(flag: string | undefined): string | undefined {
+  return flag ?? databaseUrlDefault();
+}
+
+/** The PostgreSQL store named by the flag or environment; a usage error when there is none. */
+export function requirePostgres(flag: string | undefined): PostgresStore {
+  const url = databaseUrlFrom(flag);
+  if (!url)
+    throw new CliError('no database: pass --database-url postgres://… or set SAFEDEPLOY_DATABASE_URL');
+  try {
+    return openPostgres(url);
+  } catch (err) {
+    throw new CliError(`invalid database URL: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Turns a database failure into the CLI's one-line error (exit 3 when the server cannot be reached). */
+export function databaseError(url: string, err: unknown): CliError {
+  if (err instanceof CliError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const where = redactDatabaseUrl(url);
+  if (isConnectionError(err) || /ENOTFOUND|EAI_AGAIN|does not exist|password authentication/.test(message))
+    return new CliError(`cannot use the database at ${where}: ${message}`, EXIT.unavailable);
+  return new CliError(`database at ${where}: ${message}`, EXIT.failure);
+}

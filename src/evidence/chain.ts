@@ -1,0 +1,121 @@
+// The audit chain itself, independent of where its lines are kept: each line carries its sequence
+// number, the previous line's hash and its own SHA-256 over the canonical JSON of everything else.
+// The file store (src/evidence/audit.ts) and the PostgreSQL store (src/store/postgres/audit.ts)
+// both build and verify lines here, so an imported chain verifies the same in either.
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical';
+import { redact } from './redact';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditEntry {
+  eventId: string;
+  [field: string]: unknown;
+}
+
+export interface AuditLine extends AuditEntry {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+export interface ChainTail {
+  seq: number;
+  hash: string;
+}
+
+export interface VerifyResult {
+  stream: string;
+  lines: number;
+  /** The first line (1-based) that breaks the chain, and why. */
+  broken?: { line: number; reason: string };
+}
+
+export function hashLine(line: Omit<AuditLine, 'hash'>): string {
+  return createHash('sha256').update(canonicalJson(line)).digest('hex');
+}
+
+/** Chains the entries after `tail`, skipping event ids already `seen`; redacts secrets first. */
+export function chainEntries(
+  tail: ChainTail,
+  entries: readonly AuditEntry[],
+  seen: ReadonlySet<string>,
+  secrets: readonly string[] = [],
+): AuditLine[] {
+  const lines: AuditLine[] = [];
+  const taken = new Set(seen);
+  let { seq, hash } = tail;
+  for (const entry of entries) {
+    if (taken.has(entry.eventId)) continue;
+    const clean = JSON.parse(redact(JSON.stringify(entry), secrets)) as AuditEntry;
+    const body = { ...clean, seq: seq + 1, prevHash: hash };
+    const line: AuditLine = { ...body, hash: hashLine(body) };
+    lines.push(line);
+    taken.add(entry.eventId);
+    ({ seq, hash } = line);
+  }
+  return lines;
+}
+
+/**
+ * Checks every line's hash, sequence number and link to the line before it, then the chain's end
+ * against the head anchor when the store keeps one: a cut tail or an emptied stream leaves the
+ * remaining lines intact, only the anchor still remembers how far the chain went.
+ */
+export function verifyChain(stream: string, raws: readonly string[], head?: ChainTail): VerifyResult {
+  const verifier = new ChainVerifier(stream);
+  for (const raw of raws) if (!verifier.add(raw)) break;
+  return verifier.finish(head);
+}
+
+/** The same check fed line by line, for stores that page through a long stream. */
+export class ChainVerifier {
+  private end: ChainTail = { seq: 0, hash: GENESIS_HASH };
+  private count = 0;
+  private broken: VerifyResult['broken'];
+
+  constructor(private readonly stream: string) {}
+
+  /** False once the chain is broken (later lines cannot be verified). */
+  add(raw: string): boolean {
+    if (this.broken) return false;
+    this.count++;
+    const problem = lineProblem(raw, this.count, this.end.hash);
+    if (typeof problem === 'string') {
+      this.broken = { line: this.count, reason: problem };
+      return false;
+    }
+    this.end = { seq: problem.seq, hash: problem.hash };
+    return true;
+  }
+
+  finish(head?: ChainTail, lines = this.count): VerifyResult {
+    const result = { stream: this.stream, lines };
+    if (this.broken) return { ...result, broken: this.broken };
+    const headProblem = head ? compareHead(this.end, head) : null;
+    return headProblem ? { ...result, broken: { line: this.count + 1, reason: headProblem } } : result;
+  }
+}
+
+function compareHead(end: ChainTail, head: ChainTail): string | null {
+  if (end.seq === head.seq && end.hash === head.hash) return null;
+  if (end.seq < head.seq)
+    return `the chain ends at seq ${end.seq} but its head records seq ${head.seq} (lines were removed from the end)`;
+  return `the chain's last line (seq ${end.seq}) does not match its head (seq ${head.seq}): the chain was rewritten`;
+}
+
+function lineProblem(raw: string, expectedSeq: number, prevHash: string): string | AuditLine {
+  let line: AuditLine;
+  try {
+    line = JSON.parse(raw) as AuditLine;
+  } catch {
+    return 'not valid JSON';
+  }
+  if (line.seq !== expectedSeq)
+    return `seq is ${String(line.seq)}, expected ${expectedSeq} (a line was deleted, inserted or moved)`;
+  if (line.prevHash !== prevHash)
+    return 'prevHash does not match the previous line (a line was deleted, inserted or moved)';
+  const { hash, ...body } = line;
+  if (hashLine(body) !== hash) return 'hash does not match the line (the line was edited)';
+  return line;
+}

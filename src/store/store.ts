@@ -1,0 +1,40 @@
+// One store for what SafeDeploy writes outside Temporal: incident evidence and the hash-chained audit
+// log. Files under the data directory are the embedded default; PostgreSQL lets several workers share
+// one audit chain (src/store/open.ts chooses).
+import type { AuditEntry, AuditLine, VerifyResult } from '../evidence/audit';
+
+/** The last line of a stream as the store remembers it apart from the lines themselves. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+export interface EvidenceStore {
+  /** Writes one evidence document; false when it already held the same content (idempotent). */
+  writeEvidence(
+    incidentId: string,
+    name: string,
+    content: unknown,
+    secrets?: readonly string[],
+  ): Promise<boolean>;
+}
+
+export interface AuditStore {
+  /** Appends the entries whose eventId is not yet in the stream; returns how many were written. */
+  appendAudit(stream: string, entries: AuditEntry[], secrets?: readonly string[]): Promise<number>;
+  /** Recomputes the stream's chain and compares its end with the head anchor, when the store keeps one. */
+  verifyStream(stream: string): Promise<VerifyResult>;
+  /** Every stream the store holds (a verify covers streams added later too). */
+  listStreams(): Promise<string[]>;
+  /** The chain-head anchor of a stream; undefined when the store keeps none or the stream is new. */
+  readHead(stream: string): Promise<ChainHead | undefined>;
+  /** The stream's lines in order (import, verification, tests). */
+  readLines(stream: string): Promise<AuditLine[]>;
+}
+
+export interface SafeDeployStore extends EvidenceStore, AuditStore {
+  /** Where the data lives, for messages: a directory or a redacted database URL. */
+  readonly location: string;
+  readonly kind: 'files' | 'postgres';
+  close(): Promise<void>;
+}
