@@ -7,6 +7,7 @@ import { ensurePrometheus } from '../../src/tools/prometheus-bin';
 import { ensureTemporalCli } from '../../src/tools/temporal-cli';
 import { startTemporalDevServer } from '../../src/tools/temporal-dev-server';
 import { HARNESS_ENV, saveHarnessState } from './env';
+import { createDatabase, POSTGRES_ENV, runDatabaseName, serverUrl } from './postgres';
 
 const log = (message: string): void => {
   process.stderr.write(`[test harness] ${message}\n`);
@@ -17,6 +18,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.PROMETHEUS_BIN = (await ensurePrometheus({ log })).prometheus;
   const temporalCli = await ensureTemporalCli({ log });
   process.env.TEMPORAL_CLI = temporalCli;
+  await createRunDatabase();
 
   const external = process.env[HARNESS_ENV.temporalAddress];
   if (external !== undefined && external !== '') {
@@ -37,5 +39,16 @@ export default async function globalSetup(): Promise<void> {
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/** A throwaway database for this run; without PostgreSQL only the tests that need it fail, saying why. */
+async function createRunDatabase(): Promise<void> {
+  try {
+    process.env[POSTGRES_ENV.database] = await createDatabase(serverUrl(), runDatabaseName());
+  } catch (err) {
+    const reason = `PostgreSQL at ${serverUrl()}: ${err instanceof Error ? err.message : String(err)}`;
+    process.env[POSTGRES_ENV.unavailable] = reason;
+    log(`no test database (${reason})`);
   }
 }

@@ -1,0 +1,64 @@
+// A PostgreSQL server of a test's own (initdb + pg_ctl on a temporary directory and a free port), for
+// tests that restart the server: restarting the machine's shared one would disturb other test runs.
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../src/tools/ports';
+
+const BIN_DIRS = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'];
+
+export interface PrivatePostgres {
+  url: string;
+  restart(): void;
+  stop(): void;
+}
+
+function binDir(): string {
+  const found = BIN_DIRS.find((d) => existsSync(path.join(d, 'initdb')));
+  if (!found) throw new Error(`no initdb in ${BIN_DIRS.join(', ')}: install the PostgreSQL server package`);
+  return found;
+}
+
+/** initdb refuses to run as root: as root, run the server as the `postgres` user. */
+function run(command: string, args: string[]): void {
+  const asRoot = process.getuid?.() === 0;
+  const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+  execFileSync(file, argv, { stdio: 'pipe', timeout: 60_000 });
+}
+
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const bin = binDir();
+  const dir = mkdtempSync(path.join(tmpdir(), 'safedeploy-pg-'));
+  if (process.getuid?.() === 0) {
+    const ids = execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim();
+    const gid = execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim();
+    chownSync(dir, Number(ids), Number(gid));
+  }
+  const data = path.join(dir, 'data');
+  const port = await freePort();
+  run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  const pgCtl = (...args: string[]) =>
+    run(path.join(bin, 'pg_ctl'), [
+      '-D',
+      data,
+      '-l',
+      path.join(dir, 'server.log'),
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      '-w',
+      ...args,
+    ]);
+  pgCtl('start');
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    restart: () => pgCtl('-m', 'fast', 'restart'),
+    stop: () => {
+      try {
+        pgCtl('-m', 'immediate', 'stop');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
