@@ -1,6 +1,7 @@
 // A PostgreSQL server of a test's own (initdb + pg_ctl on a temporary directory and a free port), for
 // tests that restart the server: restarting the machine's shared one would disturb other test runs.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +11,8 @@ const BIN_DIRS = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/
 
 export interface PrivatePostgres {
   url: string;
-  restart(): void;
+  /** Fast shutdown (connections are cut) and start again; the event loop keeps running meanwhile. */
+  restart(): Promise<void>;
   stop(): void;
 }
 
@@ -21,10 +23,18 @@ function binDir(): string {
 }
 
 /** initdb refuses to run as root: as root, run the server as the `postgres` user. */
+function asServerUser(command: string, args: string[]): [string, string[]] {
+  return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+}
+
 function run(command: string, args: string[]): void {
-  const asRoot = process.getuid?.() === 0;
-  const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+  const [file, argv] = asServerUser(command, args);
   execFileSync(file, argv, { stdio: 'pipe', timeout: 60_000 });
+}
+
+async function runAsync(command: string, args: string[]): Promise<void> {
+  const [file, argv] = asServerUser(command, args);
+  await promisify(execFile)(file, argv, { timeout: 60_000 });
 }
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
@@ -38,24 +48,24 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const data = path.join(dir, 'data');
   const port = await freePort();
   run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  const pgCtl = (...args: string[]) =>
-    run(path.join(bin, 'pg_ctl'), [
-      '-D',
-      data,
-      '-l',
-      path.join(dir, 'server.log'),
-      '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
-      '-w',
-      ...args,
-    ]);
-  pgCtl('start');
+  const ctlArgs = (...args: string[]) => [
+    '-D',
+    data,
+    '-l',
+    path.join(dir, 'server.log'),
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    '-w',
+    ...args,
+  ];
+  const pgCtl = path.join(bin, 'pg_ctl');
+  run(pgCtl, ctlArgs('start'));
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    restart: () => pgCtl('-m', 'fast', 'restart'),
+    restart: () => runAsync(pgCtl, ctlArgs('-m', 'fast', 'restart')),
     stop: () => {
       try {
-        pgCtl('-m', 'immediate', 'stop');
+        run(pgCtl, ctlArgs('-m', 'immediate', 'stop'));
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

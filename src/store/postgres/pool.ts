@@ -30,6 +30,10 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A checked-out connection the server drops emits 'error' on the client (not the pool); the
+  // statement in flight fails with it, so it only needs to be kept from crashing the process.
+  const onError = (err: Error) => (broken = err);
+  client.on('error', onError);
   try {
     await client.query(begin);
     const result = await work(client);
@@ -41,7 +45,8 @@ export async function inTransaction<T>(
     });
     throw err;
   } finally {
-    // A connection that failed its rollback is unusable: destroy it rather than return it to the pool.
+    // A connection that failed is unusable: destroy it rather than return it to the pool.
+    client.off('error', onError);
     client.release(broken);
   }
 }
