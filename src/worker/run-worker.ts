@@ -21,6 +21,8 @@ export interface WorkerConfig {
   /** Evidence and audit; files under dataDir when absent. The caller owns it (closes it). */
   store?: SafeDeployStore;
   shutdownGraceMs?: number;
+  /** How this worker names itself in workflow histories (the pod name in Kubernetes); the SDK's pid@host otherwise. */
+  identity?: string;
   intervalMs: number;
   timings: IncidentTimings;
   /** Start the fleet evaluation workflow if it is not running. */
@@ -56,6 +58,7 @@ export async function createSafeDeployWorker(config: WorkerConfig): Promise<Work
     activities,
     ...workflows,
     shutdownGraceTime: config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
+    ...(config.identity ? { identity: config.identity } : {}),
   });
   if (config.startEvaluation) {
     await ensureFleetEvaluation(client, config.intervalMs, config.timings);
