@@ -138,9 +138,9 @@ describe('three workers on one task queue and one PostgreSQL store', () => {
     );
     const incidents = await store.readLines('incidents');
     for (const s of SERVICES)
-      expect(
-        incidents.filter((l) => l.service === s && l.to === 'detected' && l.from === null),
-      ).toHaveLength(1);
+      expect(incidents.filter((l) => l.service === s && l.to === 'detected' && l.from === null)).toHaveLength(
+        1,
+      );
     for (const stream of AUDIT_STREAMS) {
       const lines = await store.readLines(stream);
       expect(new Set(lines.map((l) => l.eventId)).size).toBe(lines.length);
