@@ -13,6 +13,7 @@ import { registerGateCommand } from './commands/gate';
 import { registerIncidentCommands } from './commands/incident';
 import { registerProposalCommands } from './commands/proposal';
 import { registerReportCommand } from './commands/report';
+import { registerSeedEnvCommand } from './commands/seed-env';
 import { registerStartCommand } from './commands/start';
 import { registerToolsCommands } from './commands/tools';
 import { registerWorkerCommand } from './commands/worker';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerApiCommand(program);
   registerToolsCommands(program);
   registerStartCommand(program);
+  registerSeedEnvCommand(program);
   registerDemoCommand(program);
   registerDemoServiceCommand(program);
   return program;

@@ -109,6 +109,30 @@ describe('the search-attribute registration script', () => {
     );
   }, 120_000);
 
+  test('passes SafeDeploy’s mTLS variables to the CLI under its own names, and shows the CLI’s error', async () => {
+    // Only the mapped names reach the CLI (the script unsets the old ones), so the CLI's complaint about
+    // the certificate file proves it read TEMPORAL_TLS_CLIENT_CERT_PATH.
+    const run = await runScript(uniqueId('deploy-sa-tls'), {
+      TEMPORAL_TLS_CERT: '/nonexistent/safedeploy-client.crt',
+      TEMPORAL_TLS_KEY: '/nonexistent/safedeploy-client.key',
+      REGISTER_TIMEOUT_SECONDS: '1',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('/nonexistent/safedeploy-client.crt');
+    expect(run.stderr).toMatch(/the Temporal CLI said: .*safedeploy-client/);
+  }, 60_000);
+
+  test('maps exactly the TLS names the Temporal CLI v1.5.1 reads', () => {
+    const script = readRepoFile(SCRIPT);
+    // From the CLI's temporalcli/commandsgen/commands.yml (implied-env of --tls-cert-path etc.).
+    for (const [ours, theirs] of [
+      ['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_CLIENT_CERT_PATH'],
+      ['TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CLIENT_KEY_PATH'],
+      ['TEMPORAL_TLS_CA', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH'],
+    ])
+      expect(script).toContain(`map_tls ${theirs} "\${${ours}:-}"`);
+  });
+
   test('gives up with a clear message when the namespace never appears', async () => {
     const run = await runScript(uniqueId('deploy-sa-missing'), { REGISTER_TIMEOUT_SECONDS: '3' });
     expect(run.code).toBe(1);
