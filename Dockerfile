@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # SafeDeploy image: `docker build -t safedeploy .`, then `docker run safedeploy worker|api|...`.
 # Debian (glibc), not Alpine: Temporal's core-bridge native module ships glibc builds only.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node.js 24, an LTS line (Node 20 reached end of life); development and CI run any Node >= 20.19 (package.json).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # --- build: compile the TypeScript and prebuild the workflow bundle ---------------------------------------
 FROM ${NODE_IMAGE} AS build
@@ -33,7 +34,11 @@ RUN npm ci --omit=dev --ignore-scripts \
     ! -name "$(uname -m)-unknown-linux-gnu" -exec rm -rf {} +
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
-# Data (evidence, audit log, git cache) and catalog locations; mount a volume and the catalog there.
+# `safedeploy seed-env` (docker-compose's local environment repository and catalog) and the search-attribute
+# registration script, which the Kubernetes Job copies out of this image.
+COPY examples ./examples
+COPY deploy/temporal/register-search-attributes.sh ./deploy/temporal/
+# Data (git cache; evidence and audit log without a database) and catalog locations; mount a volume and the catalog there.
 # The data directory is created owned by the runtime user so a fresh named volume inherits the ownership.
 RUN mkdir -p /var/lib/safedeploy /etc/safedeploy/catalog && chown 1000:1000 /var/lib/safedeploy
 ENV SAFEDEPLOY_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js \

@@ -6,8 +6,9 @@ export function githubAuthFromEnv(env: NodeJS.ProcessEnv = process.env): GitHubA
   if (env.GITHUB_TOKEN) return { kind: 'token', token: env.GITHUB_TOKEN };
   const appId = env.GITHUB_APP_ID;
   if (!appId) return undefined;
+  // Empty counts as unset: docker-compose passes unset variables through as empty strings.
   const privateKey =
-    env.GITHUB_APP_PRIVATE_KEY ??
+    env.GITHUB_APP_PRIVATE_KEY ||
     (env.GITHUB_APP_PRIVATE_KEY_FILE ? readFileSync(env.GITHUB_APP_PRIVATE_KEY_FILE, 'utf8') : undefined);
   const installationId = Number(env.GITHUB_APP_INSTALLATION_ID);
   if (!privateKey || !Number.isInteger(installationId)) {

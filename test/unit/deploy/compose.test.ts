@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import {
+  COMPOSE_FILE,
   composeFile,
   containerPorts,
   dependsOn,
@@ -31,7 +32,7 @@ describe('docker-compose.yml', () => {
 
   test('the SafeDeploy services and the demo are built from the Dockerfile into one image', () => {
     const built = Object.entries(services()).filter(([, spec]) => spec.build !== undefined);
-    expect(built.map(([name]) => name).sort()).toEqual(['api', 'demo', 'worker']);
+    expect(built.map(([name]) => name).sort()).toEqual(['api', 'demo', 'seed-env', 'worker']);
     for (const [, spec] of built) {
       const context = typeof spec.build === 'string' ? spec.build : record(spec.build, 'build').context;
       expect(context).toBe('.');
@@ -65,32 +66,74 @@ describe('docker-compose.yml', () => {
   });
 
   test.each(SAFEDEPLOY)(
-    'the %s mounts the example catalog read-only where SAFEDEPLOY_CATALOG points',
+    'the %s reads the catalog seed-env writes, from the volume holding the seeded environment repository',
     (name) => {
-      expect(mounts(name)).toContainEqual({
-        source: './examples/catalog',
-        target: environment(name).SAFEDEPLOY_CATALOG,
-        readOnly: true,
-      });
+      const [, , seedDir] = service('seed-env').command as string[];
+      const seedMount = mounts('seed-env').find((m) => m.target === seedDir);
+      expect(seedMount).toMatchObject({ source: 'safedeploy-env', readOnly: false });
+      const mount = mounts(name).find((m) => m.source === 'safedeploy-env');
+      expect(environment(name).SAFEDEPLOY_CATALOG).toBe(`${mount?.target}/catalog`);
+      expect(mount?.target).toBe(seedDir);
+      expect(dependsOn(name)['seed-env']).toBe('service_completed_successfully');
     },
   );
 
-  test('the worker keeps SAFEDEPLOY_DATA_DIR on a named volume', () => {
-    const dataDir = environment('worker').SAFEDEPLOY_DATA_DIR;
-    const mount = mounts('worker').find((m) => m.target === dataDir);
-    expect(mount).toMatchObject({ source: 'safedeploy-data', readOnly: false });
+  test('the local catalog the worker runs sends rollbacks to the seeded local repository, not GitHub', () => {
+    const catalog = readRepoFile('examples/local/checkout.yaml');
+    expect(catalog).toMatch(/repo: \{ provider: git, url: 'file:\/\/[^']+\/env\.git'/);
+    const [command, flag] = service('seed-env').command as string[];
+    expect([command, flag]).toEqual(['seed-env', '--dir']);
   });
 
-  test('the API token comes from the environment, with an obvious placeholder as the default', () => {
+  test('two worker replicas keep evidence and audit in PostgreSQL, in a database of their own beside Temporal’s', () => {
+    expect(record(service('worker').deploy, 'deploy').replicas).toBe(2);
+    const url = new URL(environment('worker').SAFEDEPLOY_DATABASE_URL ?? '');
+    expect(url.protocol).toBe('postgres:');
+    expect(url.hostname).toBe('postgresql');
+    expect(url.pathname).toBe('/safedeploy');
+    expect(`${url.username}:${url.password}`).toBe(
+      `${environment('postgresql').POSTGRES_USER}:${environment('postgresql').POSTGRES_PASSWORD}`,
+    );
+    const createdb = (service('safedeploy-database').entrypoint as string[]).join(' ');
+    expect(createdb).toContain('createdb safedeploy');
+    expect(dependsOn('worker')['safedeploy-database']).toBe('service_completed_successfully');
+    expect(dependsOn('safedeploy-database')).toEqual({ postgresql: 'service_healthy' });
+  });
+
+  test('the worker keeps only its git mirror cache in SAFEDEPLOY_DATA_DIR, on a named volume', () => {
+    const dataDir = environment('worker').SAFEDEPLOY_DATA_DIR;
+    const mount = mounts('worker').find((m) => m.target === dataDir);
+    expect(mount).toMatchObject({ source: 'safedeploy-git-cache', readOnly: false });
+  });
+
+  test('the API refuses to start without a token from the environment', () => {
     const value = environment('api').SAFEDEPLOY_API_TOKEN ?? '';
-    const placeholder = /^\$\{SAFEDEPLOY_API_TOKEN:-([^}]+)\}$/.exec(value)?.[1] ?? '';
-    expect(placeholder).toMatch(/change-me/);
-    // `safedeploy api` refuses tokens shorter than 16 characters or with whitespace.
-    expect(placeholder).toMatch(/^\S{16,}$/);
+    expect(value).toMatch(/^\$\{SAFEDEPLOY_API_TOKEN:\?[^}]+\}$/);
+  });
+
+  test('temporalio/auto-setup is marked for local use and leaves search attributes to the registration job', () => {
+    expect(environment('temporal').SKIP_ADD_CUSTOM_SEARCH_ATTRIBUTES).toBe('true');
+    expect(readRepoFile(COMPOSE_FILE)).toMatch(/temporalio\/auto-setup is for local use only/);
+  });
+
+  test('every published port is bound to 127.0.0.1 only', () => {
+    for (const name of Object.keys(services()))
+      for (const entry of (service(name).ports as string[] | undefined) ?? [])
+        expect({ name, entry, loopback: String(entry).startsWith('127.0.0.1:') }).toEqual({
+          name,
+          entry,
+          loopback: true,
+        });
   });
 
   test('GitHub credentials are passed through from the environment, never written here', () => {
-    expect(environment('worker').GITHUB_TOKEN).toBe('${GITHUB_TOKEN:-}');
+    for (const name of [
+      'GITHUB_TOKEN',
+      'GITHUB_APP_ID',
+      'GITHUB_APP_INSTALLATION_ID',
+      'GITHUB_APP_PRIVATE_KEY',
+    ])
+      expect(environment('worker')[name]).toBe(`\${${name}:-}`);
     const written = Object.keys(services()).flatMap((name) =>
       Object.entries(environment(name))
         .filter(([key, value]) => /TOKEN|API_KEY|PRIVATE_KEY/.test(key) && !value.startsWith('${'))
@@ -148,10 +191,11 @@ describe('docker-compose.yml', () => {
   });
 
   test.each(SAFEDEPLOY)(
-    'the %s starts once the search attributes are registered and Prometheus is ready',
+    'the %s starts once the search attributes are registered, the repository seeded and Prometheus ready',
     (name) => {
-      expect(dependsOn(name)).toEqual({
+      expect(dependsOn(name)).toMatchObject({
         'register-search-attributes': 'service_completed_successfully',
+        'seed-env': 'service_completed_successfully',
         prometheus: 'service_healthy',
       });
     },
@@ -195,7 +239,7 @@ describe('docker-compose.yml', () => {
 
   test('the services built from the Dockerfile run safedeploy commands', () => {
     const commands = cliCommands();
-    for (const name of ['worker', 'api', 'demo']) {
+    for (const name of ['worker', 'api', 'demo', 'seed-env']) {
       const [command] = service(name).command as string[];
       expect({
         name,

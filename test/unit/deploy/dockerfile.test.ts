@@ -35,9 +35,10 @@ const runtimeEnv = (): Map<string, string> =>
   new Map(of(runtime, 'ENV').flatMap((i) => [...envInstruction(i.args)]));
 
 describe('the Dockerfile', () => {
-  test('has a build stage and a runtime stage, both glibc Node 20 images (never Alpine)', () => {
+  test('has a build stage and a runtime stage, both glibc images of a supported Node.js LTS (never Alpine)', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of stages) expect(stage.base).toBe('node:20-bookworm-slim');
+    // Node 20 reached end of life in April 2026; 22 and 24 are LTS lines (package.json allows >= 20.19).
+    for (const stage of stages) expect(stage.base).toMatch(/^node:(22|24)-bookworm-slim$/);
     const images = dockerInstructions(readRepoFile('Dockerfile')).filter((i) =>
       ['ARG', 'FROM'].includes(i.keyword),
     );

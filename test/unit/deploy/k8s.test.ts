@@ -1,6 +1,7 @@
 // The Kubernetes manifests against the code and the image: environment names the code reads, Secrets by
 // reference only, probes, ports, labels, security context, the catalog ConfigMap and the gate's
 // AnalysisTemplate.
+import { readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +22,10 @@ import {
   volumeHolding,
   volumeMounts,
   volumes,
+  yamlFilesInFolder,
   K8S_DIR,
+  KUSTOMIZATION,
+  manifestFiles,
 } from './k8s';
 import { codeReadsEnv, dockerStages, list, readRepoFile, record, repoPath, yamlDocument } from './support';
 
@@ -54,25 +58,46 @@ describe('the Kubernetes manifests', () => {
     }
   });
 
-  test('are the namespace, config, catalog, data claim, two Deployments, the API Service and the gate template; no Secret', () => {
+  test('are the namespace, config, catalog, registration Job, two Deployments, the API Service, budgets and policies; no Secret, no volume claim', () => {
     expect(
       manifests()
         .map((m) => `${m.kind}/${m.name}`)
         .sort(),
     ).toEqual([
-      'AnalysisTemplate/safedeploy-gate',
       'ConfigMap/safedeploy-catalog',
       'ConfigMap/safedeploy-config',
       'Deployment/safedeploy-api',
       'Deployment/safedeploy-worker',
+      'Job/safedeploy-search-attributes',
       'Namespace/safedeploy',
-      'PersistentVolumeClaim/safedeploy-data',
+      'NetworkPolicy/safedeploy-api',
+      'NetworkPolicy/safedeploy-worker',
+      'PodDisruptionBudget/safedeploy-api',
+      'PodDisruptionBudget/safedeploy-worker',
       'Service/safedeploy-api',
     ]);
   });
 
+  test('apply in order from kustomization.yaml: the namespace first, every file of the folder listed once', () => {
+    const files = manifestFiles();
+    expect(files[0]).toBe(`${K8S_DIR}/namespace.yaml`);
+    expect(manifests()[0]).toMatchObject({ kind: 'Namespace', name: NAMESPACE });
+    expect(new Set(files).size).toBe(files.length);
+    expect([...files].sort()).toEqual(yamlFilesInFolder());
+    const kustomization = record(yamlDocument(KUSTOMIZATION), 'kustomization');
+    expect(kustomization.namespace).toBe(NAMESPACE);
+    // Only core and built-in API groups: a fresh cluster needs no CRD (Argo Rollouts, Prometheus Operator).
+    const BUILT_IN = /^(v1|apps\/v1|batch\/v1|policy\/v1|networking\.k8s\.io\/v1)$/;
+    expect(
+      manifests()
+        .filter((m) => !BUILT_IN.test(String(m.doc.apiVersion)))
+        .map((m) => m.file),
+    ).toEqual([]);
+  });
+
   test('put every SafeDeploy object in the safedeploy namespace (the gate template goes with the applications)', () => {
-    for (const m of manifests().filter((m) => !['Namespace', 'AnalysisTemplate'].includes(m.kind))) {
+    expect(readdirSync(repoPath(K8S_DIR)).filter((f) => /analysis/i.test(f))).toEqual([]);
+    for (const m of manifests().filter((m) => m.kind !== 'Namespace')) {
       expect({ object: `${m.kind}/${m.name}`, namespace: m.namespace }).toEqual({
         object: `${m.kind}/${m.name}`,
         namespace: NAMESPACE,
@@ -164,7 +189,7 @@ describe('the Kubernetes manifests', () => {
     }
   });
 
-  test('the worker can use a GitHub token or a GitHub App, and a Temporal API key, all optional', () => {
+  test('the worker can use a GitHub token or a GitHub App, and a Temporal API key, all optional; the database is required', () => {
     const [container] = containers(worker());
     const fromSecret = Object.fromEntries(
       envVars(container!)
@@ -176,6 +201,7 @@ describe('the Kubernetes manifests', () => {
       GITHUB_APP_ID: { name: 'safedeploy-github', key: 'app-id', optional: true },
       GITHUB_APP_INSTALLATION_ID: { name: 'safedeploy-github', key: 'installation-id', optional: true },
       TEMPORAL_API_KEY: { name: 'safedeploy-temporal', key: 'api-key', optional: true },
+      SAFEDEPLOY_DATABASE_URL: { name: 'safedeploy-database', key: 'url' },
     });
     // The App's private key is a file from the same Secret (multi-line PEM).
     const keyFile = environmentValue(container!, 'GITHUB_APP_PRIVATE_KEY_FILE') ?? '';
@@ -212,18 +238,106 @@ describe('the Kubernetes manifests', () => {
     },
   );
 
-  test('the worker writes its data directory to the claim, as its only writer', () => {
+  test('two worker replicas roll one at a time, each with its own git cache, evidence and audit in PostgreSQL', () => {
+    expect(at(worker(), 'spec', 'replicas')).toBe(2);
+    expect(at(worker(), 'spec', 'strategy')).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+    });
     const [container] = containers(worker());
     const dataDir = environmentValue(container!, 'SAFEDEPLOY_DATA_DIR') ?? '';
-    const holder = volumeHolding(worker(), container!, dataDir);
-    expect(holder?.mount.readOnly).toBeFalsy();
-    expect(holder?.volume.persistentVolumeClaim).toEqual({ claimName: 'safedeploy-data' });
-    expect(at(find('PersistentVolumeClaim', 'safedeploy-data'), 'spec', 'accessModes')).toEqual([
-      'ReadWriteOnce',
-    ]);
-    expect(at(worker(), 'spec', 'replicas')).toBe(1);
-    expect(at(worker(), 'spec', 'strategy', 'type')).toBe('Recreate');
-    expect(volumes(api()).filter((v) => v.persistentVolumeClaim !== undefined)).toEqual([]);
+    expect(volumeHolding(worker(), container!, dataDir)?.volume).toHaveProperty('emptyDir');
+    const database = envVars(container!).find((e) => e.name === 'SAFEDEPLOY_DATABASE_URL');
+    expect(database?.secretKeyRef).toEqual({ name: 'safedeploy-database', key: 'url' });
+    expect(
+      [...volumes(worker()), ...volumes(api())].filter((v) => v.persistentVolumeClaim !== undefined),
+    ).toEqual([]);
+  });
+
+  test('SIGTERM drains the worker’s activities within the pod’s grace period', () => {
+    const [container] = containers(worker());
+    const grace = environmentValue(container!, 'SAFEDEPLOY_SHUTDOWN_GRACE') ?? '';
+    expect(codeReadsEnv('SAFEDEPLOY_SHUTDOWN_GRACE')).toBe(true);
+    expect(grace).toMatch(/^\d+s$/);
+    const podGrace = Number(podSpec(worker()).terminationGracePeriodSeconds);
+    expect(Number.parseInt(grace, 10)).toBeGreaterThan(0);
+    expect(Number.parseInt(grace, 10)).toBeLessThanOrEqual(podGrace - 10);
+  });
+
+  test.each(DEPLOYMENTS)(
+    'the %s spreads its replicas over nodes and keeps one through disruptions',
+    (_, deployment) => {
+      const podLabels = labels(deployment(), 'spec', 'template', 'metadata', 'labels');
+      const spread = list(podSpec(deployment()).topologySpreadConstraints, 'topologySpreadConstraints').map(
+        (c) => record(c, 'constraint'),
+      );
+      expect(spread.map((c) => c.topologyKey)).toContain('kubernetes.io/hostname');
+      for (const c of spread) expect(podLabels).toMatchObject(labels(c, 'labelSelector', 'matchLabels'));
+      const budgets = manifests().filter(
+        (m) =>
+          m.kind === 'PodDisruptionBudget' &&
+          Object.entries(labels(m.doc, 'spec', 'selector', 'matchLabels')).every(
+            ([k, v]) => podLabels[k] === v,
+          ),
+      );
+      expect(budgets).toHaveLength(1);
+      expect(at(budgets[0]!.doc, 'spec', 'minAvailable')).toBe(1);
+      expect(Number(at(deployment(), 'spec', 'replicas'))).toBeGreaterThan(1);
+    },
+  );
+
+  test('only Argo Rollouts and monitoring reach the API (the gate); nothing reaches the worker', () => {
+    const policy = find('NetworkPolicy', 'safedeploy-api');
+    expect(labels(api(), 'spec', 'template', 'metadata', 'labels')).toMatchObject(
+      labels(policy, 'spec', 'podSelector', 'matchLabels'),
+    );
+    const [rule] = list(at(policy, 'spec', 'ingress'), 'ingress').map((r) => record(r, 'rule'));
+    const namespaces = list(rule!.from, 'from').map((peer) =>
+      String(at(peer, 'namespaceSelector', 'matchLabels', 'kubernetes.io/metadata.name')),
+    );
+    expect(namespaces.sort()).toEqual(['argo-rollouts', 'monitoring']);
+    const [port] = list(rule!.ports, 'ports').map((p) => record(p, 'port'));
+    expect(containerPort(containers(api())[0]!, port?.port)).toBe(8080);
+    const workerPolicy = find('NetworkPolicy', 'safedeploy-worker');
+    expect(at(workerPolicy, 'spec', 'policyTypes')).toEqual(['Ingress']);
+    expect(record(at(workerPolicy, 'spec'), 'spec').ingress).toBeUndefined();
+    expect(labels(worker(), 'spec', 'template', 'metadata', 'labels')).toMatchObject(
+      labels(workerPolicy, 'spec', 'podSelector', 'matchLabels'),
+    );
+  });
+
+  test('the ServiceMonitor component scrapes the API Service’s port at /metrics', () => {
+    const component = record(yamlDocument(`${K8S_DIR}/prometheus-operator/kustomization.yaml`), 'component');
+    expect(component.kind).toBe('Component');
+    const [file] = list(component.resources, 'resources').map(String);
+    const monitor = record(yamlDocument(`${K8S_DIR}/prometheus-operator/${file}`), 'ServiceMonitor');
+    expect(monitor.kind).toBe('ServiceMonitor');
+    const service = find('Service', 'safedeploy-api');
+    expect(labels(service, 'metadata', 'labels')).toMatchObject(
+      labels(monitor, 'spec', 'selector', 'matchLabels'),
+    );
+    const [endpoint] = list(at(monitor, 'spec', 'endpoints'), 'endpoints').map((e) => record(e, 'endpoint'));
+    const [port] = list(at(service, 'spec', 'ports'), 'ports').map((p) => record(p, 'port'));
+    expect(endpoint).toMatchObject({ port: port?.name, path: '/metrics' });
+  });
+
+  test('the registration Job runs the image’s copy of the script with the admin-tools CLI and the shared config', () => {
+    const job = find('Job', 'safedeploy-search-attributes');
+    const spec = record(at(job, 'spec', 'template', 'spec'), 'pod');
+    const [init] = list(spec.initContainers, 'initContainers').map((c) => record(c, 'init'));
+    const [register] = list(spec.containers, 'containers').map((c) => record(c, 'container'));
+    expect(init!.image).toBe(containers(worker())[0]!.image);
+    const [cp, script, dest] = list(init!.command, 'command').map(String);
+    expect(cp).toBe('cp');
+    expect(script).toBe('/app/deploy/temporal/register-search-attributes.sh');
+    const dockerfile = readRepoFile('Dockerfile');
+    expect(dockerfile).toContain('COPY deploy/temporal/register-search-attributes.sh ./deploy/temporal/');
+    expect(readRepoFile('.dockerignore')).toContain('!deploy/temporal/register-search-attributes.sh');
+    expect(String(register!.image)).toMatch(/^temporalio\/admin-tools:/);
+    expect(list(register!.command, 'command')).toEqual(['/bin/sh', `${dest}register-search-attributes.sh`]);
+    expect(envFromConfigMaps(register!)).toEqual(['safedeploy-config']);
+    expect(spec.restartPolicy).toBe('OnFailure');
+    expect(record(spec.securityContext, 'securityContext')).toMatchObject({ runAsNonRoot: true });
   });
 
   test.each(DEPLOYMENTS)(
@@ -296,10 +410,11 @@ describe('the Kubernetes manifests', () => {
     }
   });
 
-  test('the gate AnalysisTemplate is the example env repo one, calling the API Service with the bearer token', () => {
-    const template = find('AnalysisTemplate', 'safedeploy-gate');
-    const example = record(yamlDocument('examples/env-repo/apps/checkout/analysis-template.yaml'), 'example');
-    expect(template).toEqual(example);
+  test('the gate AnalysisTemplate, on the application side, calls the API Service with the bearer token', () => {
+    const template = record(
+      yamlDocument('examples/env-repo/apps/checkout/analysis-template.yaml'),
+      'template',
+    );
     const service = find('Service', 'safedeploy-api');
     const [port] = list(at(service, 'spec', 'ports'), 'ports').map((p) => record(p, 'port'));
     const [metric] = list(at(template, 'spec', 'metrics'), 'metrics').map((m) => record(m, 'metric'));

@@ -1,6 +1,6 @@
 // The Kubernetes manifests under deploy/k8s/ as parsed objects, with accessors for what the tests inspect.
 import { readdirSync } from 'node:fs';
-import { list, record, repoPath, yamlDocuments } from './support';
+import { list, record, repoPath, yamlDocument, yamlDocuments } from './support';
 
 export const K8S_DIR = 'deploy/k8s';
 
@@ -12,9 +12,18 @@ export interface Manifest {
   doc: Record<string, unknown>;
 }
 
+export const KUSTOMIZATION = `${K8S_DIR}/kustomization.yaml`;
+
+/** The files kustomize applies, in the order kustomization.yaml lists them. */
 export function manifestFiles(): string[] {
+  const kustomization = record(yamlDocument(KUSTOMIZATION), KUSTOMIZATION);
+  return list(kustomization.resources, 'resources').map((file) => `${K8S_DIR}/${String(file)}`);
+}
+
+/** Every YAML file in the folder, so that none is left out of kustomization.yaml by mistake. */
+export function yamlFilesInFolder(): string[] {
   return readdirSync(repoPath(K8S_DIR))
-    .filter((file) => /\.ya?ml$/.test(file))
+    .filter((file) => /\.ya?ml$/.test(file) && file !== 'kustomization.yaml')
     .sort()
     .map((file) => `${K8S_DIR}/${file}`);
 }
