@@ -168,7 +168,7 @@ describe('safedeploy audit verify', () => {
     const run = await runCli(['audit', 'verify', '--data-dir', path.join(copies.path, 'empty')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      `safedeploy: no audit log in ${path.join(copies.path, 'empty', 'audit')} (use --data-dir DIR or set SAFEDEPLOY_DATA_DIR)\n`,
+      `safedeploy: no audit log in ${path.join(copies.path, 'empty', 'audit')} (use --data-dir DIR or set SAFEDEPLOY_DATA_DIR; --database-url for PostgreSQL)\n`,
     );
   });
 });
