@@ -1,6 +1,7 @@
 // What the API reads from, built once by `safedeploy api` (or a test) and injected into the server.
 import type { Catalog } from '../catalog/model';
-import { AuditBuffer } from '../evidence/audit-buffer';
+import { AuditBuffer, type AuditSink } from '../evidence/audit-buffer';
+import { openPostgres } from '../store/open';
 import { PrometheusClient } from '../prometheus/client';
 import type { TemporalOptions } from '../temporal/connection';
 import { CatalogSource } from './catalog-source';
@@ -33,6 +34,8 @@ export interface ApiDepsOptions {
   processMetrics?: boolean;
   /** The data directory whose audit stream gate records every gate answer. */
   dataDir?: string;
+  /** PostgreSQL for the gate stream instead of files (SAFEDEPLOY_DATABASE_URL), shared by every API replica. */
+  databaseUrl?: string;
   /** Told when an append to the gate stream fails (its records stay buffered). */
   onGateLogError?: (err: unknown) => void;
 }
@@ -48,7 +51,12 @@ export async function createApiDeps(options: ApiDepsOptions): Promise<ApiDeps> {
     retries: 1,
   });
   const metrics = new ApiMetrics({ processMetrics: options.processMetrics ?? false });
-  const gateLog = options.dataDir === undefined ? undefined : gateLogFor(options, options.dataDir, metrics);
+  // Not migrated here (the workers do): until the schema exists, appends fail and the buffer keeps them.
+  const sink = options.databaseUrl ? openPostgres(options.databaseUrl) : undefined;
+  const gateLog =
+    options.dataDir === undefined && sink === undefined
+      ? undefined
+      : gateLogFor(options, options.dataDir ?? '', metrics, sink);
   return {
     catalog,
     prometheus,
@@ -60,9 +68,15 @@ export async function createApiDeps(options: ApiDepsOptions): Promise<ApiDeps> {
   };
 }
 
-function gateLogFor(options: ApiDepsOptions, dataDir: string, metrics: ApiMetrics): AuditBuffer {
+function gateLogFor(
+  options: ApiDepsOptions,
+  dataDir: string,
+  metrics: ApiMetrics,
+  sink: AuditSink | undefined,
+): AuditBuffer {
   const buffer = new AuditBuffer({
     dataDir,
+    ...(sink ? { sink } : {}),
     stream: 'gate',
     onError: (err) => {
       metrics.gateRecordWriteFailed();

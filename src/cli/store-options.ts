@@ -2,7 +2,8 @@
 // one-line errors for a database that is misconfigured or unreachable.
 import { databaseUrlDefault } from '../config/env';
 import { isConnectionError, redactDatabaseUrl } from '../store/postgres/pool';
-import { openPostgres } from '../store/open';
+import { openPostgres, openStore } from '../store/open';
+import type { SafeDeployStore } from '../store/store';
 import type { PostgresStore } from '../store/postgres/store';
 import { CliError, EXIT } from './errors';
 
@@ -35,4 +36,20 @@ export function databaseError(url: string, err: unknown): CliError {
   if (isConnectionError(err) || /ENOTFOUND|EAI_AGAIN|does not exist|password authentication/.test(message))
     return new CliError(`cannot use the database at ${where}: ${message}`, EXIT.unavailable);
   return new CliError(`database at ${where}: ${message}`, EXIT.failure);
+}
+
+/** `{ databaseUrl }` when the flag or SAFEDEPLOY_DATABASE_URL names one, for options objects. */
+export function databaseOption(flag: string | undefined): { databaseUrl?: string } {
+  const url = databaseUrlFrom(flag);
+  return url ? { databaseUrl: url } : {};
+}
+
+/** The store a command reads or writes: PostgreSQL when configured (migrated), files otherwise. */
+export async function openCommandStore(dataDir: string, flag: string | undefined): Promise<SafeDeployStore> {
+  const url = databaseUrlFrom(flag);
+  try {
+    return await openStore({ dataDir, ...(url ? { databaseUrl: url } : {}) });
+  } catch (err) {
+    throw databaseError(url ?? '', err);
+  }
 }

@@ -6,8 +6,16 @@
 import { appendAudit, type AuditEntry } from './audit';
 import type { AuditStream } from './streams';
 
+/** Where a buffer appends when not to files under dataDir: a store (src/store), which it closes on close(). */
+export interface AuditSink {
+  appendAudit(stream: string, entries: AuditEntry[], secrets?: readonly string[]): Promise<number>;
+  close(): Promise<void>;
+}
+
 export interface AuditBufferOptions {
+  /** Files under this data directory, unless `sink` is given. */
   dataDir: string;
+  sink?: AuditSink;
   stream: AuditStream;
   /** Entries held at most; beyond that new ones are dropped (and counted). */
   capacity?: number;
@@ -68,7 +76,11 @@ export class AuditBuffer {
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    await this.flush();
+    try {
+      await this.flush();
+    } finally {
+      await this.options.sink?.close();
+    }
   }
 
   private schedule(): void {
@@ -90,7 +102,9 @@ export class AuditBuffer {
     while (this.queue.length > 0) {
       const batch = this.queue.slice(0, batchSize);
       try {
-        await appendAudit(this.options.dataDir, this.options.stream, batch, this.options.secrets);
+        if (this.options.sink)
+          await this.options.sink.appendAudit(this.options.stream, batch, this.options.secrets);
+        else await appendAudit(this.options.dataDir, this.options.stream, batch, this.options.secrets);
       } catch (err) {
         this.counts.failedFlushes++;
         throw err;

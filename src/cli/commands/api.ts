@@ -9,6 +9,7 @@ import { redact } from '../../evidence/redact';
 import { catalogDirDefault, dataDirDefault, envOr, prometheusUrlDefault } from '../../config/env';
 import { durationSeconds, isDuration } from '../../slo/windows';
 import { temporalOptionsFromEnv, type TemporalOptions } from '../../temporal/connection';
+import { databaseOption, DATABASE_URL_FLAG } from '../store-options';
 import { CliError, EXIT } from '../errors';
 import { loadCatalogOrExit } from './catalog';
 
@@ -24,6 +25,7 @@ interface ApiFlags {
   refreshInterval: string;
   timeout: string;
   dataDir: string;
+  databaseUrl?: string;
 }
 
 const MIN_TOKEN_LENGTH = 16;
@@ -46,6 +48,7 @@ export function registerApiCommand(program: Command): void {
       'data directory whose audit stream gate records every gate answer (env SAFEDEPLOY_DATA_DIR)',
       dataDirDefault(),
     )
+    .option(...DATABASE_URL_FLAG)
     .option('--address <host:port>', 'Temporal frontend (env TEMPORAL_ADDRESS, default localhost:7233)')
     .option('--namespace <name>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")')
     .option(
@@ -97,6 +100,7 @@ async function runApi(flags: ApiFlags): Promise<void> {
     timeoutMs,
     processMetrics: true,
     dataDir: flags.dataDir,
+    ...databaseOption(flags.databaseUrl),
     onGateLogError: (err) => log(`cannot record gate answers (retrying): ${redact(String(err))}`),
   });
   const app = buildApiServer(deps, {

@@ -10,6 +10,7 @@ import { recordGateAnswer } from '../../operator/gate-record';
 import type { Verdict } from '../../policy/gate';
 import { PrometheusClient } from '../../prometheus/client';
 import type { Catalog } from '../../catalog/model';
+import { DATABASE_URL_FLAG, openCommandStore } from '../store-options';
 import { CliError, EXIT } from '../errors';
 import { formatJson } from '../output';
 import {
@@ -31,6 +32,7 @@ interface GateFlags extends TemporalFlags {
   timeout: string;
   json?: boolean;
   dataDir: string;
+  databaseUrl?: string;
   record: boolean;
 }
 
@@ -62,6 +64,7 @@ export function registerGateCommand(program: Command): void {
       'SafeDeploy data directory whose audit/gate.jsonl records the answer (env SAFEDEPLOY_DATA_DIR)',
       dataDirDefault(),
     )
+    .option(...DATABASE_URL_FLAG)
     .option('--no-record', 'do not record the answer in the audit stream gate');
   addTemporalOptions(gate)
     .addHelpText('after', EXIT_HELP)
@@ -69,7 +72,7 @@ export function registerGateCommand(program: Command): void {
       const answer = await runGate(service, flags);
       process.stdout.write(flags.json ? formatJson(answer) : renderGateAnswer(answer));
       process.exitCode = GATE_EXIT[answer.verdict];
-      if (flags.record) await record(answer, flags.dataDir);
+      if (flags.record) await record(answer, flags.dataDir, flags.databaseUrl);
     });
 }
 
@@ -105,10 +108,11 @@ async function runGate(service: string, flags: GateFlags): Promise<GateAnswer> {
  * The answer is already printed and the exit code set: a recording failure is reported on stderr
  * (never silently lost) but does not change what the pipeline was told.
  */
-async function record(answer: GateAnswer, dataDir: string): Promise<void> {
-  const buffer = new AuditBuffer({ dataDir, stream: 'gate' });
-  recordGateAnswer(buffer, answer, 'cli', new Date());
+async function record(answer: GateAnswer, dataDir: string, databaseFlag: string | undefined): Promise<void> {
   try {
+    const sink = await openCommandStore(dataDir, databaseFlag);
+    const buffer = new AuditBuffer({ dataDir, stream: 'gate', sink });
+    recordGateAnswer(buffer, answer, 'cli', new Date());
     await buffer.close();
   } catch (err) {
     process.stderr.write(`safedeploy: the gate answer was not recorded in ${dataDir}: ${messageOf(err)}\n`);

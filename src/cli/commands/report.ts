@@ -12,6 +12,7 @@ import { listFreezes, listIncidents } from '../../operator/incidents';
 import { buildReport, type TemporalReads } from '../../operator/report';
 import { PrometheusClient } from '../../prometheus/client';
 import { PrometheusUnavailableError } from '../../prometheus/errors';
+import { DATABASE_URL_FLAG, databaseUrlFrom, openCommandStore } from '../store-options';
 import { CliError, EXIT } from '../errors';
 import { formatJson } from '../output';
 import {
@@ -34,6 +35,7 @@ interface ReportFlags extends TemporalFlags {
   gate?: boolean;
   since: string;
   dataDir: string;
+  databaseUrl?: string;
 }
 
 const EXIT_HELP = `
@@ -62,7 +64,8 @@ export function registerReportCommand(program: Command): void {
       '--data-dir <dir>',
       'with --gate: SafeDeploy data directory holding audit/ (env SAFEDEPLOY_DATA_DIR)',
       dataDirDefault(),
-    );
+    )
+    .option(...DATABASE_URL_FLAG);
   addTemporalOptions(report)
     .addHelpText('after', EXIT_HELP)
     .action(async (flags: ReportFlags) => {
@@ -77,14 +80,26 @@ async function runGateReport(flags: ReportFlags): Promise<number> {
   const since = new Date(now.getTime() - durationSeconds(flags.since) * 1000);
   let records: GateRecord[];
   try {
-    records = (await readAuditStream(flags.dataDir, 'gate')) as unknown as GateRecord[];
+    records = (await readGateStream(flags)) as unknown as GateRecord[];
   } catch (err) {
+    if (err instanceof CliError) throw err;
     throw new CliError(`cannot read the audit stream gate in ${flags.dataDir}: ${messageOf(err)}`);
   }
   const report = buildGateReport(records, since, now);
   const render = flags.json ? formatJson : flags.markdown ? renderGateReportMarkdown : renderGateReportText;
   process.stdout.write(render(report));
   return EXIT.ok;
+}
+
+/** From PostgreSQL when configured, else audit/gate.jsonl in the data directory. */
+async function readGateStream(flags: ReportFlags): Promise<unknown[]> {
+  if (!databaseUrlFrom(flags.databaseUrl)) return readAuditStream(flags.dataDir, 'gate');
+  const store = await openCommandStore(flags.dataDir, flags.databaseUrl);
+  try {
+    return await store.readLines('gate');
+  } finally {
+    await store.close();
+  }
 }
 
 async function runReport(flags: ReportFlags): Promise<number> {

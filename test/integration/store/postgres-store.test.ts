@@ -2,6 +2,7 @@
 // stream with each event once, `audit verify` running alongside, a writer SIGKILLed in the middle of
 // an append, evidence idempotent by (incident, name), tampering caught by the chain and its head row.
 import { Pool } from 'pg';
+import { AuditBuffer } from '../../../src/evidence/audit-buffer';
 import { chainEntries, verifyChain } from '../../../src/evidence/chain';
 import { migrate } from '../../../src/store/postgres/migrations';
 import { postgresStore, type PostgresStore } from '../../../src/store/postgres/store';
@@ -124,6 +125,18 @@ describe('a writer SIGKILLed in the middle of an append', () => {
     const result = await store.verifyStream('killed');
     expect(result).toEqual({ stream: 'killed', lines: head!.seq + 1 });
   }, 60_000);
+});
+
+describe('the gate stream (API and gate command)', () => {
+  it('is buffered into the database, its store closed with the buffer', async () => {
+    const sink = postgresStore(db.url);
+    const buffer = new AuditBuffer({ dataDir: '/nonexistent', stream: 'gate', sink, flushDelayMs: 60_000 });
+    for (let i = 0; i < 12; i++) buffer.add({ eventId: `gate-${i}`, verdict: i % 2 ? 'allow' : 'hold' });
+    await buffer.close();
+    expect(buffer.stats()).toMatchObject({ written: 12, pending: 0 });
+    expect(sink.pool.totalCount).toBe(0); // closed
+    expect(await store.verifyStream('gate')).toEqual({ stream: 'gate', lines: 12 });
+  });
 });
 
 describe('evidence', () => {
