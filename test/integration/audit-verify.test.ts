@@ -93,7 +93,17 @@ describe('safedeploy audit verify', () => {
       expect(run.stdout).toMatch(new RegExp(`^audit/${stream}\\.jsonl\\s+\\d+ lines?\\s+OK$`, 'm'));
     }
     expect(run.stdout).toMatch(/^OK: 6 streams, \d+ lines verified$/m);
-    expect(run.stdout).toMatch(/^audit\/incidents\.jsonl\s+4 lines\s+OK$/m);
+    // Four transitions, and the attribution records: burn onset, attribution, release spend.
+    const types = streamLines(world.dataDir, 'incidents').map(
+      (l) => (JSON.parse(l) as { type: string }).type,
+    );
+    expect(types.filter((t) => t === 'transition')).toHaveLength(4);
+    expect(types.filter((t) => t !== 'transition').sort()).toEqual([
+      'attribution',
+      'burn-onset',
+      'release-spend',
+    ]);
+    expect(run.stdout).toMatch(new RegExp(`^audit/incidents\\.jsonl\\s+${types.length} lines\\s+OK$`, 'm'));
   });
 
   it('reports each stream as JSON', async () => {
