@@ -4,6 +4,7 @@ import os from 'node:os';
 import { benchDetection, benchHistory } from './control-loop';
 import { benchEvaluate } from './evaluate';
 import { benchGateRecord } from './gate-record';
+import { benchRecorded } from './recorded';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -14,6 +15,26 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
       '| SLOs | mode | HTTP requests per evaluation | wall time (median) |',
       '|---:|---|---:|---:|',
       ...rows.map((r) => `| ${r.slos} | ${r.mode} | ${r.requests} | ${r.medianMs} ms |`),
+    ];
+  },
+  async recorded() {
+    const { cycles, gate } = await benchRecorded(log);
+    const healthz = (c: number) =>
+      gate.find((g) => g.route === '/healthz' && g.concurrency === c)?.load.perSecond ?? NaN;
+    return [
+      '| SLOs | source | HTTP requests per cycle | wall time per cycle (median) | Prometheus CPU per cycle | cycles |',
+      '|---:|---|---:|---:|---:|---:|',
+      ...cycles.map(
+        (r) =>
+          `| ${r.slos} | ${r.source === 'auto' ? 'recorded' : 'raw'} | ${r.requests} | ${r.medianMs} ms | ${r.prometheusCpuSeconds.toFixed(2)} s | ${r.cycles} |`,
+      ),
+      '',
+      '| route | concurrency | requests | requests/s | p50 | p99 | share of /healthz throughput | Prometheus requests per call | load tool |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+      ...gate.map(
+        (g) =>
+          `| ${g.route} | ${g.concurrency} | ${g.load.requests} (${g.load.failed} failed) | ${g.load.perSecond.toFixed(0)} | ${g.load.p50Ms} ms | ${g.load.p99Ms} ms | ${(g.load.perSecond / healthz(g.concurrency)).toFixed(2)} | ${g.prometheusRequestsPerCall === null ? '-' : g.prometheusRequestsPerCall.toFixed(4)} | ${g.load.tool} |`,
+      ),
     ];
   },
   async detection() {

@@ -6,6 +6,7 @@ import { PrometheusClient } from '../prometheus/client';
 import type { TemporalOptions } from '../temporal/connection';
 import { CatalogSource } from './catalog-source';
 import { FleetEvaluator } from './fleet';
+import { GateInputReader } from './gate-inputs';
 import { ApiMetrics } from './metrics';
 import { lazyTemporal, type TemporalAccess } from './temporal';
 
@@ -17,8 +18,12 @@ export interface ApiDeps {
   fleet: FleetEvaluator;
   /** Where gate answers are recorded (audit stream gate); absent when the API has no data directory. */
   gateLog?: AuditBuffer;
+  gate: GateInputReader;
   now: () => Date;
 }
+
+/** The gate's staleness bound when none is configured: the default refresh (evaluation) interval. */
+export const DEFAULT_GATE_MAX_AGE_MS = 30_000;
 
 export interface ApiDepsOptions {
   catalogDir: string;
@@ -38,6 +43,10 @@ export interface ApiDepsOptions {
   databaseUrl?: string;
   /** Told when an append to the gate stream fails (its records stay buffered). */
   onGateLogError?: (err: unknown) => void;
+  /** How old the gate's inputs may be (default DEFAULT_GATE_MAX_AGE_MS). */
+  gateMaxAgeMs?: number;
+  /** The clock; benchmarks replaying a backfilled history set it to the history's end. */
+  now?: () => Date;
 }
 
 /** Loads the catalog (a CatalogError stops startup); Temporal is connected lazily, on first use. */
@@ -57,15 +66,23 @@ export async function createApiDeps(options: ApiDepsOptions): Promise<ApiDeps> {
     options.dataDir === undefined && sink === undefined
       ? undefined
       : gateLogFor(options, options.dataDir ?? '', metrics, sink);
-  return {
+  const temporal = lazyTemporal(options.temporal, options.timeoutMs);
+  const fleet = new FleetEvaluator({ catalog, prometheus, metrics });
+  const deps: ApiDeps = {
     catalog,
     prometheus,
-    temporal: lazyTemporal(options.temporal, options.timeoutMs),
+    temporal,
     metrics,
-    fleet: new FleetEvaluator({ catalog, prometheus, metrics }),
+    fleet,
     ...(gateLog ? { gateLog } : {}),
-    now: () => new Date(),
+    // The gate reads the clock through deps, so a caller that sets deps.now moves the gate's too.
+    gate: new GateInputReader(
+      { fleet, temporal, now: () => deps.now() },
+      options.gateMaxAgeMs ?? DEFAULT_GATE_MAX_AGE_MS,
+    ),
+    now: options.now ?? (() => new Date()),
   };
+  return deps;
 }
 
 function gateLogFor(

@@ -36,16 +36,21 @@ export interface PeriodicRefresh {
   stop(): Promise<void>;
 }
 
-/** Refreshes now, then every `intervalMs` after the previous run ends. */
+/**
+ * Refreshes now, then every `intervalMs` from the start of the previous run (at once if a run took
+ * longer): evaluations start on a fixed rate, so the gate's shared evaluation ages predictably and
+ * gate calls past its bound join the refresh's evaluation in flight instead of starting their own.
+ */
 export function startPeriodicRefresh(deps: ApiDeps, intervalMs: number, log: RefreshLog): PeriodicRefresh {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const tick = (): void => {
+    const started = Date.now();
     running = refreshOnce(deps, log)
       .catch((err: unknown) => log.warn(`refresh failed: ${messageOf(err)}`))
       .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
+        if (!stopped) timer = setTimeout(tick, Math.max(0, started + intervalMs - Date.now()));
       });
   };
   tick();

@@ -13,6 +13,7 @@ import { registerGateCommand } from './commands/gate';
 import { registerIncidentCommands } from './commands/incident';
 import { registerProposalCommands } from './commands/proposal';
 import { registerReportCommand } from './commands/report';
+import { registerRulesCommands } from './commands/rules';
 import { registerSeedEnvCommand } from './commands/seed-env';
 import { registerStartCommand } from './commands/start';
 import { registerToolsCommands } from './commands/tools';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerEvaluateCommand(program);
   registerReportCommand(program);
   registerGateCommand(program);
+  registerRulesCommands(program);
   registerIncidentCommands(program);
   registerProposalCommands(program);
   registerFreezeCommands(program);

@@ -26,6 +26,16 @@ export function assessService(
   state: ServiceState = {},
 ): ServiceAssessment {
   const slos = service.slos.map((slo) => assessSlo(slo, measurements(slo.name) ?? NO_MEASUREMENT));
+  return decideService(service, slos, violations, state);
+}
+
+/** The decision over SLOs already assessed, e.g. by a shared fleet evaluation the gate reuses. */
+export function decideService(
+  service: Service,
+  slos: SloAssessment[],
+  violations: PolicyViolation[],
+  state: ServiceState = {},
+): ServiceAssessment {
   const gate = decideGate({
     service: service.name,
     governance: service.governance,

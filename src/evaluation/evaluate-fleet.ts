@@ -1,8 +1,8 @@
 // `evaluate`: catalog + Prometheus → the SLO part of every service's decision. Reads only.
 import type { Catalog } from '../catalog/model';
 import type { PrometheusClient } from '../prometheus/client';
-import type { BatchOptions } from '../prometheus/batch';
-import { measureFleet, sloKey, type SliFailure } from '../prometheus/measure';
+import { sloKey, type SliFailure } from '../prometheus/measure';
+import { measureFromSources, type MeasureOptions } from '../prometheus/sources';
 import { assessService, type ServiceAssessment } from './assess-service';
 
 export interface FleetEvaluation {
@@ -16,9 +16,9 @@ export async function evaluateFleet(
   catalog: Catalog,
   client: PrometheusClient,
   at: Date,
-  options: BatchOptions = {},
+  options: MeasureOptions = {},
 ): Promise<FleetEvaluation> {
-  const measured = await measureFleet(client, catalog.services, at, options);
+  const measured = await measureFromSources(client, catalog.services, at, options);
   const services = catalog.services.map((service) =>
     assessService(service, (slo) => measured.slos.get(sloKey(service.name, slo)), catalog.violations),
   );

@@ -1,7 +1,7 @@
 // Measure every SLI of a fleet at one instant: one batched request per window (the alert windows
 // plus each distinct SLO window), not one request per service.
 import type { Service } from '../catalog/model';
-import type { SloMeasurement } from '../slo/assess';
+import type { RawMeasurement, SloMeasurement } from '../slo/assess';
 import { ALERT_WINDOWS } from '../slo/windows';
 import { queryBatch, type BatchOptions, type NamedQuery } from './batch';
 import type { PrometheusClient } from './client';
@@ -74,10 +74,10 @@ function queriesByWindow(services: Service[]): Map<string, NamedQuery[]> {
   return byWindow;
 }
 
-function slotFor(m: FleetMeasurement, service: string, slo: string): SloMeasurement {
+function slotFor(m: FleetMeasurement, service: string, slo: string): RawMeasurement {
   const key = sloKey(service, slo);
   let entry = m.slos.get(key);
-  if (!entry) {
+  if (!entry || 'ratios' in entry) {
     entry = { errors: {}, totals: {} };
     m.slos.set(key, entry);
   }

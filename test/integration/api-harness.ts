@@ -29,7 +29,12 @@ export interface RunningApi {
 export async function startApi(
   world: ControlLoopWorld,
   namespace: string,
-  options: ApiServerOptions & { temporal?: Partial<TemporalOptions>; timeoutMs?: number } = {},
+  options: ApiServerOptions & {
+    temporal?: Partial<TemporalOptions>;
+    timeoutMs?: number;
+    /** The gate's staleness bound; 0 (the default here) reads every input afresh for every call. */
+    gateMaxAgeMs?: number;
+  } = {},
 ): Promise<RunningApi> {
   const temporal = { address: testTemporalAddress(), namespace, ...options.temporal };
   const deps = await createApiDeps({
@@ -37,6 +42,7 @@ export async function startApi(
     prometheusUrl: world.prometheus.url,
     temporal,
     timeoutMs: options.timeoutMs ?? 3_000,
+    gateMaxAgeMs: options.gateMaxAgeMs ?? 0,
   });
   const logs: string[] = [];
   const app = buildApiServer(deps, {

@@ -1,9 +1,10 @@
 // GET /v1/gate: the promotion gate for Argo Rollouts' web metric provider. Every verdict is a 200, so
 // the AnalysisTemplate's conditions (result.verdict == "allow" / "deny") decide; an unreachable
-// Prometheus or Temporal is a deny with a reason saying which (answerGate fails closed). The answer is
+// Prometheus or Temporal is a deny with a reason saying which (the gate fails closed). Answers come
+// from inputs shared by all callers within a staleness bound (src/api/gate-inputs.ts). The answer is
 // decided first; recording it in the audit stream gate is a separate, buffered step that never delays it.
 import type { FastifyInstance } from 'fastify';
-import { answerGate, type GateAnswer } from '../../operator/gate';
+import type { GateAnswer } from '../../operator/gate';
 import { recordGateAnswer } from '../../operator/gate-record';
 import type { ApiDeps } from '../deps';
 import { gateQuery, parseQuery } from '../params';
@@ -14,15 +15,7 @@ export function gateRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const done = deps.metrics.startEvaluation('gate');
     let answer: GateAnswer;
     try {
-      // The deadline bounds the Temporal reads; Prometheus requests carry their own timeout.
-      answer = await deps.temporal.withDeadline((temporal) =>
-        answerGate(
-          { catalog: deps.catalog.current(), prometheus: deps.prometheus, temporal },
-          service,
-          deps.now(),
-          revision,
-        ),
-      );
+      answer = await deps.gate.answer(deps.catalog.current(), service, revision);
     } finally {
       done();
     }
@@ -37,6 +30,7 @@ export function gateRoutes(app: FastifyInstance, deps: ApiDeps): void {
         wouldBe: answer.wouldBe,
         mode: answer.mode,
         reasons: answer.reasons.map((r) => r.code),
+        dataAgeSeconds: answer.dataAgeSeconds,
       },
       'gate answered',
     );

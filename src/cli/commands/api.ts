@@ -3,7 +3,7 @@
 // operator explicitly opts out with --insecure-no-auth.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { createApiDeps } from '../../api/deps';
+import { createApiDeps, DEFAULT_GATE_MAX_AGE_MS } from '../../api/deps';
 import { buildApiServer } from '../../api/server';
 import { redact } from '../../evidence/redact';
 import { catalogDirDefault, dataDirDefault, envOr, prometheusUrlDefault } from '../../config/env';
@@ -23,6 +23,7 @@ interface ApiFlags {
   insecureNoAuth?: boolean;
   protectMetrics?: boolean;
   refreshInterval: string;
+  gateMaxAge?: string;
   timeout: string;
   dataDir: string;
   databaseUrl?: string;
@@ -63,6 +64,10 @@ export function registerApiCommand(program: Command): void {
       '30s',
     )
     .option(
+      '--gate-max-age <duration>',
+      'how old the SLO evaluation and Temporal state behind a gate answer may be (default: the refresh interval; at most 2x it)',
+    )
+    .option(
       '--timeout <duration>',
       'bound on each Temporal read and each Prometheus request (retried once)',
       '3s',
@@ -74,6 +79,9 @@ export function registerApiCommand(program: Command): void {
 }
 
 const HELP = `
+Gate answers reuse one SLO evaluation and each service's Temporal state while they are at most
+--gate-max-age old (answers carry evaluatedAt and dataAgeSeconds); past it the gate reads again, and
+denies (fails closed) when that read fails.
 /healthz and /metrics need no token (unless --protect-metrics): point Kubernetes liveness and
 readiness probes at /healthz, which checks only the process, so a gate whose dependencies are down
 keeps answering deny. Durations: 500ms, 3s, 30s, 1m. Stops gracefully on SIGTERM or SIGINT.`;
@@ -83,6 +91,7 @@ async function runApi(flags: ApiFlags): Promise<void> {
   const listen = parseListen(flags.listen);
   const refreshMs = flags.refreshInterval === '0' ? 0 : ms('--refresh-interval', flags.refreshInterval);
   const timeoutMs = ms('--timeout', flags.timeout);
+  const gateMaxAgeMs = gateMaxAge(flags.gateMaxAge, refreshMs);
   const token = await readToken(flags.tokenFile);
   if (token === undefined && !flags.insecureNoAuth) {
     throw new CliError(
@@ -102,6 +111,7 @@ async function runApi(flags: ApiFlags): Promise<void> {
     dataDir: flags.dataDir,
     ...databaseOption(flags.databaseUrl),
     onGateLogError: (err) => log(`cannot record gate answers (retrying): ${redact(String(err))}`),
+    gateMaxAgeMs,
   });
   const app = buildApiServer(deps, {
     ...(token ? { token } : {}),
@@ -126,6 +136,17 @@ async function runApi(flags: ApiFlags): Promise<void> {
   log(`${signal}: stopping`);
   await app.close();
   log('stopped');
+}
+
+/** Default: the refresh interval (30 s without one); never more than twice the refresh interval. */
+export function gateMaxAge(flag: string | undefined, refreshMs: number): number {
+  if (flag === undefined) return refreshMs > 0 ? refreshMs : DEFAULT_GATE_MAX_AGE_MS;
+  const maxAgeMs = ms('--gate-max-age', flag);
+  if (refreshMs > 0 && maxAgeMs > 2 * refreshMs)
+    throw new CliError(
+      `invalid --gate-max-age "${flag}": at most twice --refresh-interval (${(2 * refreshMs) / 1000}s)`,
+    );
+  return maxAgeMs;
 }
 
 export function parseListen(text: string): { host: string; port: number } {

@@ -5,6 +5,7 @@ import { catalogDirDefault, prometheusUrlDefault } from '../../config/env';
 import { evaluateFleet, type FleetEvaluation } from '../../evaluation/evaluate-fleet';
 import { PrometheusClient } from '../../prometheus/client';
 import { PrometheusUnavailableError } from '../../prometheus/errors';
+import { SOURCE_PREFERENCES, type SourcePreference } from '../../prometheus/sources';
 import { CliError, EXIT } from '../errors';
 import { parseEvaluationTime } from '../time';
 import { renderEvaluationTable } from '../views/evaluation-table';
@@ -16,6 +17,7 @@ interface EvaluateOptions {
   at?: string;
   json?: boolean;
   timeout: string;
+  source: string;
 }
 
 export function registerEvaluateCommand(program: Command): void {
@@ -28,7 +30,12 @@ export function registerEvaluateCommand(program: Command): void {
     .option('--prometheus <url>', 'Prometheus base URL (env PROMETHEUS_URL)', prometheusUrlDefault())
     .option('--at <time>', 'evaluate at this instant: RFC 3339 or unix seconds (default: now)')
     .option('--timeout <seconds>', 'per-request timeout', '15')
-    .option('--json', 'print the evaluation as JSON')
+    .option(
+      '--source <source>',
+      'auto: recorded series (`rules generate`) where complete, raw queries for the rest; raw: raw only',
+      'auto',
+    )
+    .option('--json', 'print the evaluation as JSON (each SLO says its "source": recorded or raw)')
     .addHelpText(
       'after',
       '\nExit codes: 0 evaluated, 1 some SLO queries failed (those SLOs are no-data), 2 bad input, 3 Prometheus unreachable.',
@@ -43,11 +50,13 @@ async function runEvaluate(opts: EvaluateOptions): Promise<number> {
   const timeoutMs = Number(opts.timeout) * 1000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
     throw new CliError(`invalid --timeout "${opts.timeout}": expected seconds > 0`);
+  if (!(SOURCE_PREFERENCES as readonly string[]).includes(opts.source))
+    throw new CliError(`invalid --source "${opts.source}": expected one of ${SOURCE_PREFERENCES.join(', ')}`);
   const catalog = await loadCatalogOrExit(opts.catalog);
   const client = new PrometheusClient({ url: opts.prometheus, timeoutMs });
   let evaluation: FleetEvaluation;
   try {
-    evaluation = await evaluateFleet(catalog, client, at);
+    evaluation = await evaluateFleet(catalog, client, at, { source: opts.source as SourcePreference });
   } catch (err) {
     if (err instanceof PrometheusUnavailableError) throw new CliError(err.message, EXIT.unavailable);
     throw err;

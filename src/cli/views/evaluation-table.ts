@@ -17,7 +17,9 @@ export function renderEvaluationTable(e: FleetEvaluation): string {
     .flatMap((s) =>
       s.gate.reasons.map((r) => `  ${s.service}: ${verdictText(s.gate)} [${r.code}] ${r.message}`),
     );
-  const summary = `evaluated ${e.services.length} services at ${e.evaluatedAt}`;
+  const slos = e.services.flatMap((s) => s.slos);
+  const recorded = slos.filter((slo) => slo.source === 'recorded').length;
+  const summary = `evaluated ${e.services.length} services at ${e.evaluatedAt} (${recorded} of ${slos.length} SLOs from recorded series, the rest from raw queries)`;
   return [
     renderTable(header, rows),
     reasons.length > 0 ? `Reasons:\n${reasons.join('\n')}\n` : '',

@@ -1,5 +1,5 @@
 import type { Slo } from '../../../src/catalog/model';
-import { assessSlo, type SloMeasurement } from '../../../src/slo/assess';
+import { assessSlo, type RawMeasurement } from '../../../src/slo/assess';
 import { budgetRemaining, burnRate, errorBudget, errorRatio } from '../../../src/slo/budget';
 import { ALERT_WINDOWS } from '../../../src/slo/windows';
 
@@ -11,7 +11,7 @@ const slo: Slo = {
 };
 
 /** A measurement with 1000 req/s in every window and the given error ratio per window. */
-function measured(ratios: Partial<Record<string, number | null>>, base = 0.0001): SloMeasurement {
+function measured(ratios: Partial<Record<string, number | null>>, base = 0.0001): RawMeasurement {
   const errors: Record<string, number | null> = {};
   const totals: Record<string, number | null> = {};
   for (const w of [...ALERT_WINDOWS, '30d']) {

@@ -2,7 +2,7 @@
 // table cases.
 import fc from 'fast-check';
 import type { Slo } from '../../../src/catalog/model';
-import { assessSlo, type SloMeasurement } from '../../../src/slo/assess';
+import { assessSlo, type RawMeasurement } from '../../../src/slo/assess';
 import { severityRank } from '../../../src/slo/severity';
 import { ALERT_WINDOWS } from '../../../src/slo/windows';
 
@@ -19,8 +19,8 @@ const slo = (o: number): Slo => ({
   sli: { events: { errorQuery: '{{.window}}', totalQuery: '{{.window}}' } },
 });
 
-function measurement(values: (number | null)[], total: number | null = 100): SloMeasurement {
-  const m: SloMeasurement = { errors: {}, totals: {} };
+function measurement(values: (number | null)[], total: number | null = 100): RawMeasurement {
+  const m: RawMeasurement = { errors: {}, totals: {} };
   WINDOWS.forEach((w, i) => {
     const v = values[i] ?? null;
     m.errors[w] = v === null ? null : v * 100;
@@ -126,6 +126,24 @@ describe('SLO math properties', () => {
       fc.property(objective, ratios, (o, values) => {
         const m = { ...measurement(values), failed: true };
         expect(assessSlo(slo(o), m).severity).toBe('no-data');
+      }),
+    );
+  });
+});
+
+describe('recorded ratios and raw rates', () => {
+  it('the same ratios give the same assessment whether Prometheus recorded them or SafeDeploy divided', () => {
+    fc.assert(
+      fc.property(objective, ratios, (o, values) => {
+        const raw = measurement(values);
+        // errors / total exactly as the raw path divides them, so the comparison is bit for bit.
+        const ratiosByWindow = Object.fromEntries(
+          WINDOWS.map((w) => [w, raw.errors[w] == null ? null : raw.errors[w] / 100]),
+        );
+        const fromRaw = assessSlo(slo(o), raw);
+        const fromRecorded = assessSlo(slo(o), { source: 'recorded', ratios: ratiosByWindow });
+        expect(fromRecorded.source).toBe('recorded');
+        expect({ ...fromRecorded, source: 'raw' }).toEqual(fromRaw);
       }),
     );
   });

@@ -1,0 +1,236 @@
+// Benchmark: reading recorded series (`rules generate`) against raw queries, and the shared gate.
+// One Prometheus holds 30 days of coarse synthetic history for 10,000 services (one availability SLO
+// each) plus the series the generated rules record, written as the rules would have recorded them
+// (test/integration/recording-rules.test.ts proves the rules and their backfill produce such series;
+// backfilling 80,000 rules over 30 days does not fit this machine). Per cycle: HTTP requests, wall
+// time, and Prometheus CPU seconds (its own process_cpu_seconds_total). Then the HTTP gate under
+// `ab` at concurrency 10 and 50 against /healthz on the same server, and Prometheus requests per
+// gate call (its own prometheus_http_requests_total).
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createApiDeps } from '../src/api/deps';
+import { buildApiServer } from '../src/api/server';
+import { DEFAULT_GOVERNANCE, type Catalog, type Service } from '../src/catalog/model';
+import { evaluateFleet } from '../src/evaluation/evaluate-fleet';
+import { PrometheusClient } from '../src/prometheus/client';
+import type { SourcePreference } from '../src/prometheus/sources';
+import { identityLabels, LABEL, sliErrorMetric } from '../src/rules/conventions';
+import { ALERT_WINDOWS, durationSeconds } from '../src/slo/windows';
+import { startPrometheus } from '../src/tools/prometheus-server';
+import { startTemporalDevServer } from '../src/tools/temporal-dev-server';
+import { SAFEDEPLOY_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
+import { DAY, HOUR, expectedRatio, renderOpenMetrics, type TrafficProfile } from '../test/support/history';
+import { runLoad, type LoadResult } from './load';
+
+type Log = (line: string) => void;
+/** SAFEDEPLOY_BENCH_SLOS=100,300 runs a quick smaller version (the gate's fleet is the smallest size). */
+const SIZES = (process.env.SAFEDEPLOY_BENCH_SLOS ?? '1000,10000').split(',').map(Number);
+const GATE_FLEET = Math.min(...SIZES);
+const REFRESH_MS = 5_000;
+const TOKEN = 'bench-token-0123456789abcdef';
+
+export interface CycleRow {
+  slos: number;
+  source: SourcePreference;
+  cycles: number;
+  requests: number;
+  medianMs: number;
+  prometheusCpuSeconds: number;
+}
+
+export interface GateRow {
+  route: string;
+  concurrency: number;
+  load: LoadResult;
+  prometheusRequestsPerCall: number | null;
+}
+
+function syntheticService(i: number): Service {
+  const name = `svc-${String(i).padStart(5, '0')}`;
+  return {
+    name,
+    approvers: ['alice'],
+    slos: [
+      {
+        name: 'availability',
+        objective: 99.9,
+        window: '30d',
+        sli: {
+          events: {
+            errorQuery: `sum(rate(http_requests_total{service="${name}",code=~"5.."}[{{.window}}]))`,
+            totalQuery: `sum(rate(http_requests_total{service="${name}"}[{{.window}}]))`,
+          },
+        },
+      },
+    ],
+    governance: DEFAULT_GOVERNANCE,
+    source: { file: 'synthetic', document: i },
+  };
+}
+
+function profileOf(i: number): TrafficProfile {
+  return {
+    service: syntheticService(i).name,
+    rps: 5 + (i % 7),
+    errorFraction: 0.0001 * (1 + (i % 5)),
+    segments: i % 100 === 0 ? [{ from: HOUR, to: 0, errorFraction: 0.02 }] : [],
+  };
+}
+
+const catalogOf = (n: number): Catalog => ({
+  services: Array.from({ length: n }, (_, i) => syntheticService(i)),
+  violations: [],
+});
+
+/** The recorded series the generated rules would hold at `end`: every window now, and the 5m ratio 30 days ago. */
+function recordedSeries(n: number, end: number): string {
+  const lines: string[] = [];
+  const windows = [...ALERT_WINDOWS, '30d'];
+  for (const window of windows) {
+    for (let i = 0; i < n; i++) {
+      const s = syntheticService(i);
+      const labels = { ...identityLabels(s, s.slos[0]!), [LABEL.window]: window };
+      const series = `${sliErrorMetric(window)}{${Object.entries(labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(',')}}`;
+      const ratio = expectedRatio(profileOf(i), durationSeconds(window));
+      if (ratio === null) continue; // no traffic: the rules record no sample
+      // 5m also 30 days back, where SafeDeploy checks the SLO window is covered.
+      if (window === '5m') lines.push(`${series} ${ratio} ${end - 30 * DAY + 1800}`);
+      lines.push(`${series} ${ratio} ${end - 60}`, `${series} ${ratio} ${end}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+async function prometheusMetric(url: string, name: string, filter = ''): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(name) && l.includes(filter) && !l.startsWith('#'));
+  return Number(line?.split(' ').pop() ?? NaN);
+}
+
+const cpu = (url: string) => prometheusMetric(url, 'process_cpu_seconds_total');
+const queries = (url: string) =>
+  prometheusMetric(url, 'prometheus_http_requests_total{', 'handler="/api/v1/query"');
+
+async function benchCycles(url: string, end: number, log: Log): Promise<CycleRow[]> {
+  const rows: CycleRow[] = [];
+  for (const n of SIZES) {
+    const catalog = catalogOf(n);
+    for (const source of ['raw', 'auto'] as const) {
+      const cycles = source === 'raw' && n > 1000 ? 1 : 3;
+      const times: number[] = [];
+      let requests = 0;
+      const cpuBefore = await cpu(url);
+      for (let c = 0; c < cycles; c++) {
+        const client = new PrometheusClient({ url, timeoutMs: 300_000 });
+        const started = performance.now();
+        const e = await evaluateFleet(catalog, client, new Date(end * 1000), { source });
+        times.push(performance.now() - started);
+        requests = client.requestCount;
+        const recorded = e.services.filter((s) => s.slos[0]?.source === 'recorded').length;
+        if (source === 'auto' && recorded !== n)
+          log(`  warning: only ${recorded} of ${n} SLOs read from recorded series`);
+      }
+      const row: CycleRow = {
+        slos: n,
+        source,
+        cycles,
+        requests,
+        medianMs: Math.round(times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!),
+        prometheusCpuSeconds: ((await cpu(url)) - cpuBefore) / cycles,
+      };
+      log(
+        `  ${n} SLOs ${source === 'auto' ? 'recorded' : 'raw'}: ${row.requests} requests, ${row.medianMs} ms, ${row.prometheusCpuSeconds.toFixed(2)} s Prometheus CPU per cycle`,
+      );
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+async function benchGate(promUrl: string, end: number, dir: string, log: Log): Promise<GateRow[]> {
+  const temporal = await startTemporalDevServer({
+    headless: true,
+    searchAttributes: SAFEDEPLOY_SEARCH_ATTRIBUTES,
+  });
+  // The API's clock runs from the end of the backfilled history, which is where its data stops.
+  const shiftMs = Date.now() - end * 1000;
+  const deps = await createApiDeps({
+    catalogDir: dir,
+    catalog: catalogOf(GATE_FLEET),
+    prometheusUrl: promUrl,
+    temporal: { address: temporal.address, namespace: 'default' },
+    timeoutMs: 3_000,
+    gateMaxAgeMs: REFRESH_MS,
+    // Every answer is recorded in the audit stream gate, as `safedeploy api` does.
+    dataDir: path.join(dir, 'data'),
+    now: () => new Date(Date.now() - shiftMs),
+  });
+  const app = buildApiServer(deps, { token: TOKEN, logger: false, refreshIntervalMs: REFRESH_MS });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const rows: GateRow[] = [];
+  try {
+    const gate = `${base}/v1/gate?service=svc-00001`;
+    const auth = { Authorization: `Bearer ${TOKEN}` };
+    await fetch(gate, { headers: auth });
+    for (const concurrency of [10, 50]) {
+      for (const [route, url, headers, requests] of [
+        ['/healthz', `${base}/healthz`, {}, 20_000],
+        ['/v1/gate', gate, auth, 30_000],
+      ] as const) {
+        const before = await queries(promUrl);
+        const load = await runLoad({ url, requests, concurrency, headers });
+        const served = (await queries(promUrl)) - before;
+        const row = {
+          route,
+          concurrency,
+          load,
+          prometheusRequestsPerCall: route === '/healthz' ? null : served / load.requests,
+        };
+        log(
+          `  ${route} c=${concurrency} (${load.tool}): ${load.perSecond.toFixed(0)}/s p50 ${load.p50Ms} ms p99 ${load.p99Ms} ms, ${load.failed} failed; Prometheus requests ${served}`,
+        );
+        rows.push(row);
+      }
+    }
+  } finally {
+    await app.close();
+    await temporal.stop();
+  }
+  return rows;
+}
+
+export async function benchRecorded(log: Log): Promise<{ cycles: CycleRow[]; gate: GateRow[] }> {
+  const largest = Math.max(...SIZES);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'safedeploy-bench-recorded-'));
+  const end = Math.floor(Date.now() / 1000) - 60;
+  log(
+    `backfilling ${largest} services (30 days, 2 raw series each, 6 h steps, 2 min steps in the last hour) and their recorded series ...`,
+  );
+  const raw = renderOpenMetrics(
+    Array.from({ length: largest }, (_, i) => profileOf(i)),
+    {
+      end,
+      length: 30 * DAY,
+      recentStep: 120,
+      recentSpan: HOUR,
+      oldStep: 6 * HOUR,
+    },
+  ).replace(/# EOF\n$/, '');
+  const prometheus = await startPrometheus({
+    dataDir: dir,
+    backfill: `${raw}${recordedSeries(largest, end)}\n# EOF\n`,
+    log,
+    readyTimeoutMs: 600_000,
+  });
+  try {
+    const gate = await benchGate(prometheus.url, end, dir, log);
+    const cycles = await benchCycles(prometheus.url, end, log);
+    return { cycles, gate };
+  } finally {
+    await prometheus.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}

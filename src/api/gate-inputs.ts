@@ -1,0 +1,81 @@
+// What the HTTP gate answers from: the shared fleet evaluation and each service's Temporal state, both
+// reused while at most `maxAgeMs` old, so Prometheus and Temporal see load that depends on time and
+// fleet size, not on how often Argo Rollouts asks. Past the bound the gate reads again (one read for
+// all concurrent callers); when that read fails, the gate fails closed as it always has.
+import type { Catalog } from '../catalog/model';
+import {
+  answerFromInputs,
+  catalogEntry,
+  prometheusFailure,
+  temporalFailure,
+  type GateAnswer,
+} from '../operator/gate';
+import { serviceTemporalState, type ServiceTemporalState } from '../operator/incidents';
+import { ageMs, type FleetEvaluator } from './fleet';
+import { SharedRead, type Dated } from './shared-read';
+import type { TemporalAccess } from './temporal';
+
+export interface GateInputReaderDeps {
+  fleet: FleetEvaluator;
+  temporal: TemporalAccess;
+  now: () => Date;
+}
+
+export class GateInputReader {
+  private readonly states = new Map<string, SharedRead<ServiceTemporalState>>();
+
+  constructor(
+    private readonly deps: GateInputReaderDeps,
+    /** The staleness bound of every input an answer uses. */
+    readonly maxAgeMs: number,
+  ) {}
+
+  async answer(catalog: Catalog, service: string, revision?: string): Promise<GateAnswer> {
+    const entry = catalogEntry(catalog, service);
+    const { mode } = entry.governance;
+    const now = this.deps.now();
+    const base = {
+      service,
+      evaluatedAt: now.toISOString(),
+      dataAgeSeconds: 0,
+      ...(revision ? { revision } : {}),
+    };
+    let state: Dated<ServiceTemporalState>;
+    try {
+      state = await this.temporalState(service);
+    } catch (err) {
+      return temporalFailure(base, mode, err);
+    }
+    try {
+      const evaluation = await this.deps.fleet.fresh(now, this.maxAgeMs, service);
+      const assessed = evaluation.services.find((s) => s.service === service);
+      if (!assessed) throw new Error(`the fleet evaluation has no entry for ${service}`);
+      const oldest = Math.max(ageMs(evaluation, now), now.getTime() - state.at);
+      return answerFromInputs(
+        catalog,
+        entry,
+        {
+          slos: assessed.slos,
+          evaluatedAt: evaluation.evaluatedAt,
+          state: state.value,
+          dataAgeSeconds: Math.max(0, oldest) / 1000,
+        },
+        revision,
+      );
+    } catch (err) {
+      return prometheusFailure(base, mode, err);
+    }
+  }
+
+  private temporalState(service: string): Promise<Dated<ServiceTemporalState>> {
+    let shared = this.states.get(service);
+    if (!shared) {
+      shared = new SharedRead(
+        () => this.deps.temporal.withDeadline((client) => serviceTemporalState(client, service)),
+        { maxAgeMs: this.maxAgeMs, now: this.deps.now, refreshAhead: true },
+      );
+      this.states.set(service, shared);
+    }
+    return shared.get();
+  }
+}
