@@ -2,12 +2,14 @@
 // Built by createActivities(deps) so the worker and tests inject real local dependencies.
 import type { Client } from '@temporalio/client';
 import type { ProviderConfig } from '../src/gitops/factory';
+import type { NotifyConfig } from '../src/notify/routes';
 import type { PrometheusClient } from '../src/prometheus/client';
 import { createAttributionActivities } from './attribution';
 import type { SafeDeployStore } from '../src/store/store';
 import { createChangeActivities } from './changes';
 import { createDispatchActivities } from './dispatch';
 import { createMeasureActivities } from './measure';
+import { createNotifyActivities } from './notify';
 import { createRecordActivities } from './record';
 
 export interface ActivityDeps {
@@ -19,6 +21,8 @@ export interface ActivityDeps {
   providers: ProviderConfig;
   /** Credential values to redact from everything written. */
   secrets: string[];
+  /** Notification routes (none: nothing is sent). */
+  notify: NotifyConfig;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -28,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createChangeActivities(deps),
     ...createAttributionActivities(deps),
     ...createRecordActivities(deps),
+    ...createNotifyActivities(deps),
   };
 }
 

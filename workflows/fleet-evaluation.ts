@@ -13,16 +13,19 @@ import {
 import { planFleetActions } from '../src/evaluation/fleet-plan';
 import { normalObservation } from '../src/evaluation/observation';
 import { dispatching, measuring } from './proxies';
-import { fleetQuery, type FleetEvaluationInput, type FleetView } from './messages';
+import type { LastSeen } from '../src/evaluation/fleet-plan';
+import { fleetQuery, reobserveSignal, type FleetEvaluationInput, type FleetView } from './messages';
 
 /** Continue-as-new after this many cycles even if the server does not suggest it yet. */
 const MAX_CYCLES_PER_RUN = 500;
 
 export async function fleetEvaluationWorkflow(input: FleetEvaluationInput): Promise<never> {
   const view: FleetView = { cycles: input.cycles ?? 0, services: input.lastSeen ?? {} };
-  setHandler(fleetQuery, () => view);
+  const reobserve = new Set<string>();
+  setHandler(fleetQuery, () => ({ ...view, timings: input.timings }));
+  setHandler(reobserveSignal, (service) => void reobserve.add(service));
   for (let run = 0; ; run++) {
-    await evaluateOnce(view, input);
+    await evaluateOnce(view, input, reobserve);
     setCurrentDetails(details(view));
     if (run + 1 >= MAX_CYCLES_PER_RUN || workflowInfo().continueAsNewSuggested) break;
     await sleep(input.intervalMs, { summary: `next evaluation in ${input.intervalMs / 1000}s` });
@@ -34,7 +37,11 @@ export async function fleetEvaluationWorkflow(input: FleetEvaluationInput): Prom
   });
 }
 
-async function evaluateOnce(view: FleetView, input: FleetEvaluationInput): Promise<void> {
+async function evaluateOnce(
+  view: FleetView,
+  input: FleetEvaluationInput,
+  reobserve: Set<string>,
+): Promise<void> {
   view.cycles++;
   try {
     const snapshot = await measuring.measureFleet.executeWithOptions(
@@ -45,7 +52,8 @@ async function evaluateOnce(view: FleetView, input: FleetEvaluationInput): Promi
       ...snapshot.normal.map((s) => normalObservation(s, snapshot.evaluatedAt)),
       ...snapshot.observations,
     ];
-    const plan = planFleetActions(view.services, observations);
+    const consumed = [...reobserve];
+    const plan = planFleetActions(forgetNormal(view.services, consumed), observations);
     if (plan.actions.length > 0) {
       await dispatching.dispatchFleetActions.executeWithOptions(
         { summary: `signal ${plan.actions.length} incident and freeze workflows` },
@@ -53,6 +61,7 @@ async function evaluateOnce(view: FleetView, input: FleetEvaluationInput): Promi
       );
     }
     view.services = plan.next;
+    for (const service of consumed) reobserve.delete(service);
     view.lastEvaluatedAt = snapshot.evaluatedAt;
     delete view.lastError;
   } catch (err) {
@@ -60,6 +69,20 @@ async function evaluateOnce(view: FleetView, input: FleetEvaluationInput): Promi
     if (!(err instanceof ActivityFailure)) throw err;
     view.lastError = err.cause?.message ?? err.message;
   }
+}
+
+/**
+ * Services to re-observe count as unknown ('no-data') instead of normal, so a normal evaluation is
+ * sent to the incident an alert opened. Burning services are left alone: their incident is ours.
+ */
+function forgetNormal(services: Record<string, LastSeen>, reobserve: string[]): Record<string, LastSeen> {
+  if (reobserve.length === 0) return services;
+  const previous = { ...services };
+  for (const service of reobserve) {
+    const seen = previous[service];
+    if (seen?.severity === 'normal') previous[service] = { ...seen, severity: 'no-data' };
+  }
+  return previous;
 }
 
 function details(view: FleetView): string {

@@ -5,6 +5,7 @@ import { condition, setCurrentDetails, setHandler, upsertSearchAttributes } from
 import type { ServiceContext } from '../src/evaluation/observation';
 import { REQUEST_ID, type ActionRequest } from '../src/incident/proposals';
 import { SafeDeployIncidentState } from '../src/temporal/search-attributes';
+import { notifyAudited } from './notify';
 import { recording } from './proxies';
 import type { AuditRecord } from './incident-record';
 import {
@@ -34,6 +35,7 @@ export async function freezeWorkflow(input: FreezeInput): Promise<FreezeView> {
   let lastUpdateAt = '';
   let audit: AuditRecord[] = [];
   let seq = 0;
+  let notifier: string | undefined;
   const queueAudit = (record: Record<string, unknown>) =>
     audit.push({
       stream: 'governance',
@@ -90,12 +92,14 @@ export async function freezeWorkflow(input: FreezeInput): Promise<FreezeView> {
   while (view.state === 'frozen') {
     const flushed = audit;
     audit = [];
-    if (flushed.length > 0)
+    if (flushed.length > 0) {
       await recording.recordIncidentEvents({
         incidentId: `freeze-${input.service}`,
         evidence: [],
         audit: flushed,
       });
+      notifier = await notifyAudited(input.service, flushed, notifier);
+    }
     const until = view.until;
     const remaining = until === null ? 24 * 3_600_000 : Math.max(0, Date.parse(until) - Date.parse(now()));
     const changed = await condition(
@@ -111,8 +115,10 @@ export async function freezeWorkflow(input: FreezeInput): Promise<FreezeView> {
       publish(view);
     }
   }
-  if (audit.length > 0)
+  if (audit.length > 0) {
     await recording.recordIncidentEvents({ incidentId: `freeze-${input.service}`, evidence: [], audit });
+    await notifyAudited(input.service, audit, notifier);
+  }
   return view;
 }
 

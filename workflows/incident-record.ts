@@ -30,6 +30,8 @@ export class IncidentRecord {
   attributing = false;
   evidence: EvidenceFile[] = [];
   audit: AuditRecord[] = [];
+  /** The workflow id of the last batch of notifications started (the next one is ordered after it). */
+  notifier: string | undefined;
   private auditSeq = 0;
 
   /** @param phase distinguishes the incident and postmortem workflows in audit event ids. */

@@ -155,9 +155,19 @@ export interface FleetEvaluationInput {
 
 export interface FleetView {
   cycles: number;
+  /** The incident timings this evaluation starts incidents with (the Alertmanager intake uses them too). */
+  timings?: IncidentTimings;
   lastEvaluatedAt?: string;
   services: Record<string, LastSeen>;
   lastError?: string;
 }
 
 export const fleetQuery = defineQuery<FleetView>('fleet');
+/**
+ * A service's incident was opened from outside the evaluation (an Alertmanager page): the next cycle
+ * must tell that incident what SafeDeploy sees, even if the service looks unchanged.
+ */
+export const reobserveSignal = defineSignal<[string]>('reobserve');
+
+// Notifications: a batch's routes already done, so the next batch to a route waits for this one.
+export const notificationRoutesDoneQuery = defineQuery<string[]>('notificationRoutesDone');

@@ -2,6 +2,7 @@
 // Activities are imported as types only; their code runs on the worker, never in the sandbox.
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { NOTIFY_ORDER_WAIT, NOTIFY_RETRY } from '../src/notify/retry';
 
 /** Bad input and terminal provider answers must not be retried. */
 const NON_RETRYABLE = ['GitOpsInputError', 'CatalogError'];
@@ -47,4 +48,22 @@ export const watching = proxyActivities<Activities>({
   startToCloseTimeout: '30d',
   heartbeatTimeout: '1m',
   retry: { initialInterval: '5s', maximumInterval: '1m', nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/** Notifications: short, bounded retries; the notification workflow records what could not be sent. */
+export const notifying = proxyActivities<Activities>({
+  startToCloseTimeout: NOTIFY_RETRY.startToCloseTimeout,
+  retry: {
+    initialInterval: NOTIFY_RETRY.initialInterval,
+    backoffCoefficient: NOTIFY_RETRY.backoffCoefficient,
+    maximumInterval: NOTIFY_RETRY.maximumInterval,
+    maximumAttempts: NOTIFY_RETRY.maximumAttempts,
+  },
+});
+
+/** Waiting for the previous batch of notifications: once, bounded; on timeout the batch goes anyway. */
+export const orderingNotifications = proxyActivities<Activities>({
+  startToCloseTimeout: NOTIFY_ORDER_WAIT,
+  heartbeatTimeout: '30s',
+  retry: { maximumAttempts: 1 },
 });

@@ -8,12 +8,14 @@ import fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { redact } from '../evidence/redact';
+import { DEFAULT_ALERT_INTAKE, type AlertIntakeOptions } from '../alerts/alertmanager';
 import { UnknownServiceError } from '../operator/gate';
 import { bearerAuth } from './auth';
 import type { ApiDeps } from './deps';
 import { ApiError } from './errors';
 import { redactPayload } from './redact-payload';
 import { startPeriodicRefresh, type PeriodicRefresh } from './refresh';
+import { alertmanagerRoutes } from './routes/alertmanager';
 import { gateRoutes } from './routes/gate';
 import { healthRoutes } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
@@ -30,6 +32,8 @@ export interface ApiServerOptions {
   logger?: false | { level?: string; stream?: { write(line: string): void } };
   /** Further secret values never to appear in a response, e.g. a Temporal API key. */
   secrets?: readonly string[];
+  /** How POST /v1/alertmanager maps alerts to services and which severities page. */
+  alertIntake?: AlertIntakeOptions;
 }
 
 const REDACTED_LOG_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'];
@@ -60,6 +64,7 @@ export function buildApiServer(deps: ApiDeps, options: ApiServerOptions = {}): F
       gateRoutes(v1, deps);
       servicesRoutes(v1, deps);
       incidentRoutes(v1, deps);
+      alertmanagerRoutes(v1, deps, options.alertIntake ?? DEFAULT_ALERT_INTAKE);
       done();
     },
     { prefix: '/v1' },

@@ -8,6 +8,8 @@ import type { CatalogDefaultsDocument } from './schema';
 
 export interface CatalogDefaults {
   mode?: EnforcementMode;
+  /** Notification routes for services that name none. */
+  notifications?: string[];
   /** Where the document was declared, for error messages. */
   source: { file: string; document: number };
 }
@@ -17,7 +19,12 @@ export function toCatalogDefaults(
   source: CatalogDefaults['source'],
 ): CatalogDefaults {
   const { mode } = document.spec.governance;
-  return mode === undefined ? { source } : { mode, source };
+  const { notifications } = document.spec;
+  return {
+    ...(mode === undefined ? {} : { mode }),
+    ...(notifications === undefined ? {} : { notifications: [...notifications] }),
+    source,
+  };
 }
 
 /** A second CatalogDefaults document is an error naming both: two sources of truth would be a guess. */
@@ -32,7 +39,8 @@ export function duplicateDefaultsIssues(found: readonly CatalogDefaults[]): Cata
 }
 
 /**
- * Services whose own governance leaves `mode` out take the catalog default, else enforce.
+ * Services whose own governance leaves `mode` out take the catalog default, else enforce; services
+ * without notification routes take the catalog's (else the routes file's default applies).
  * @param inheriting the services that did not set a mode themselves
  */
 export function applyCatalogDefaults(
@@ -41,7 +49,12 @@ export function applyCatalogDefaults(
   defaults: CatalogDefaults | undefined,
 ): Service[] {
   const mode = defaults?.mode ?? DEFAULT_GOVERNANCE.mode;
-  return services.map((s) =>
-    inheriting.has(s) && s.governance.mode !== mode ? { ...s, governance: { ...s.governance, mode } } : s,
-  );
+  const notifications = defaults?.notifications;
+  return services.map((s) => {
+    const withMode =
+      inheriting.has(s) && s.governance.mode !== mode ? { ...s, governance: { ...s.governance, mode } } : s;
+    return notifications && withMode.notifications === undefined
+      ? { ...withMode, notifications: [...notifications] }
+      : withMode;
+  });
 }

@@ -23,6 +23,7 @@ export function toService(document: ServiceDocument, source: Service['source']):
     ...(spec.rollback && { rollback: toRollback(spec.rollback) }),
     // A service without its own mode gets the catalog default when the loader resolves it.
     governance: { ...spec.governance, mode: spec.governance.mode ?? DEFAULT_GOVERNANCE.mode },
+    ...(spec.notifications && { notifications: [...spec.notifications] }),
     source,
   };
 }

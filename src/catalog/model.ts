@@ -68,6 +68,8 @@ export interface Service {
   deployment?: { strategy: string; rollout?: RolloutRef };
   rollback?: Rollback;
   governance: Governance;
+  /** Names of the notification routes for this service's events; absent: the default routes. */
+  notifications?: string[];
   /** Where the service was declared, for error messages. */
   source: { file: string; document: number };
 }

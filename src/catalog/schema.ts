@@ -74,13 +74,15 @@ const repoPath = z.string().refine(isRepoPath, {
     'must be a path relative to the repository root, without ".." or a leading "-" (e.g. apps/checkout/rollout.yaml)',
 });
 
-const uniqueStrings = (what: string) =>
-  z.array(text).superRefine((items, ctx) => {
-    items.forEach((item, i) => {
-      if (items.indexOf(item) !== i)
-        ctx.addIssue({ code: 'custom', path: [i], message: `duplicate ${what} "${item}"` });
-    });
+const noDuplicates = (what: string) => (items: string[], ctx: z.RefinementCtx) => {
+  items.forEach((item, i) => {
+    if (items.indexOf(item) !== i)
+      ctx.addIssue({ code: 'custom', path: [i], message: `duplicate ${what} "${item}"` });
   });
+};
+const uniqueStrings = (what: string) => z.array(text).superRefine(noDuplicates(what));
+
+const notificationRoutes = z.array(dnsLabel).superRefine(noDuplicates('notification route'));
 
 export const sloSchema = z.strictObject({
   name: dnsLabel,
@@ -158,6 +160,8 @@ export const serviceSpecSchema = z.strictObject({
     .optional(),
   // prefault({}) parses an absent block as {} so each field gets its own default.
   governance: governanceSchema.prefault({}),
+  /** Notification routes (defined outside the catalog, see docs/NOTIFICATIONS.md); absent: the default ones. */
+  notifications: notificationRoutes.optional(),
 });
 
 /** Checked first, so a foreign document (a Kubernetes manifest, say) gets one clear error, not twenty. */
@@ -173,6 +177,8 @@ export const catalogDefaultsDocumentSchema = z.strictObject({
   metadata: z.strictObject({ name: dnsLabel }).optional(),
   spec: z.strictObject({
     governance: z.strictObject({ mode: z.enum(ENFORCEMENT_MODES).optional() }).prefault({}),
+    /** Notification routes of every service that names none itself. */
+    notifications: notificationRoutes.optional(),
   }),
 });
 

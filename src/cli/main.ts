@@ -11,6 +11,7 @@ import { registerEvaluateCommand } from './commands/evaluate';
 import { registerFreezeCommands } from './commands/freeze';
 import { registerGateCommand } from './commands/gate';
 import { registerIncidentCommands } from './commands/incident';
+import { registerNotifyCommands } from './commands/notify';
 import { registerProposalCommands } from './commands/proposal';
 import { registerReportCommand } from './commands/report';
 import { registerRulesCommands } from './commands/rules';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerFreezeCommands(program);
   registerAuditCommands(program);
   registerDbCommands(program);
+  registerNotifyCommands(program);
   registerWorkerCommand(program);
   registerApiCommand(program);
   registerToolsCommands(program);

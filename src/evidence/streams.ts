@@ -7,5 +7,6 @@ export const AUDIT_STREAMS = [
   'governance',
   /** Every gate answer (API and CLI), for `report --gate`. */
   'gate',
+  'notifications',
 ] as const;
 export type AuditStream = (typeof AUDIT_STREAMS)[number];

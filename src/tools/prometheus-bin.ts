@@ -1,12 +1,12 @@
-// Finds `prometheus` and `promtool`, fetching Debian's package into the tools cache on first use. The package is
-// only unpacked (dpkg -x): nothing is installed system-wide and no service is started.
-import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+// Finds `prometheus` and `promtool`, fetching Debian's package into the tools cache on first use
+// (src/tools/debian-package.ts: only unpacked, nothing installed system-wide, no service started).
+import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { toolsCacheDir } from './cache';
-import { findOnPath, isExecutable, runCommand } from './exec';
+import { fetchDebianPackage } from './debian-package';
+import { findOnPath, isExecutable } from './exec';
 import { withFileLock } from '../lock/file-lock';
-import { BUILD_LOCK } from './log';
-import { silentLog, type EnsureToolOptions, type ToolLog } from './log';
+import { BUILD_LOCK, silentLog, type EnsureToolOptions } from './log';
 
 export interface PrometheusBinaries {
   prometheus: string;
@@ -34,7 +34,16 @@ export async function ensurePrometheus(options: EnsureToolOptions = {}): Promise
     async () => {
       const ready = await besideEachOther(join(root, 'usr', 'bin'));
       if (ready !== undefined) return ready; // fetched by another process while we waited
-      await fetchDebianPackage(root, log, env);
+      await fetchDebianPackage(
+        {
+          name: 'prometheus',
+          root,
+          check: ['usr/bin/prometheus', 'usr/bin/promtool'],
+          missing: missingPrometheusMessage,
+        },
+        log,
+        env,
+      );
       const fetched = await besideEachOther(join(root, 'usr', 'bin'));
       if (fetched === undefined)
         throw new Error(missingPrometheusMessage(['the Debian package has no usr/bin/promtool']));
@@ -76,61 +85,6 @@ async function besideEachOther(
   return (await isExecutable(prometheus)) && (await isExecutable(promtool))
     ? { prometheus, promtool }
     : undefined;
-}
-
-async function fetchDebianPackage(root: string, log: ToolLog, env: NodeJS.ProcessEnv): Promise<void> {
-  const aptGet = await findOnPath('apt-get', env);
-  const dpkg = await findOnPath('dpkg', env);
-  if (aptGet === undefined || dpkg === undefined) {
-    throw new Error(missingPrometheusMessage(['apt-get/dpkg are not available (not a Debian-like system)']));
-  }
-  const cache = dirname(root);
-  await mkdir(cache, { recursive: true });
-  await removeAbandonedDownloads(cache);
-  // Unpack beside the final directory, then rename: an interrupted fetch never looks like a usable install.
-  const workDir = await mkdtemp(join(cache, '.prometheus-'));
-  try {
-    const deb = await downloadDeb(aptGet, workDir, log, env);
-    const unpacked = join(workDir, 'root');
-    await runCommand(dpkg, ['-x', deb, unpacked], { env });
-    for (const tool of ['prometheus', 'promtool'])
-      await runCommand(join(unpacked, 'usr', 'bin', tool), ['--version']);
-    await rm(root, { recursive: true, force: true });
-    await rename(unpacked, root);
-    log(`Prometheus unpacked into ${root}`);
-  } catch (err) {
-    throw new Error(missingPrometheusMessage([err instanceof Error ? err.message : String(err)]), {
-      cause: err,
-    });
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
-  }
-}
-
-async function downloadDeb(
-  aptGet: string,
-  dir: string,
-  log: ToolLog,
-  env: NodeJS.ProcessEnv,
-): Promise<string> {
-  log('downloading Prometheus with `apt-get download prometheus`...');
-  try {
-    await runCommand(aptGet, ['download', 'prometheus'], { cwd: dir, env });
-  } catch {
-    // Usually stale or missing package lists (fresh containers ship none).
-    log('apt-get download failed; running `apt-get update` and retrying...');
-    await runCommand(aptGet, ['update'], { env });
-    await runCommand(aptGet, ['download', 'prometheus'], { cwd: dir, env });
-  }
-  const deb = (await readdir(dir)).find((name) => name.startsWith('prometheus_') && name.endsWith('.deb'));
-  if (deb === undefined) throw new Error(`apt-get download prometheus left no prometheus_*.deb in ${dir}`);
-  return join(dir, deb);
-}
-
-async function removeAbandonedDownloads(cache: string): Promise<void> {
-  for (const entry of await readdir(cache)) {
-    if (entry.startsWith('.prometheus-')) await rm(join(cache, entry), { recursive: true, force: true });
-  }
 }
 
 function missingPrometheusMessage(reasons: string[]): string {

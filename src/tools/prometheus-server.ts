@@ -22,6 +22,10 @@ export interface StartPrometheusOptions {
   /** Working directory of this instance: prometheus.yml, the backfill input and the TSDB (tsdb/) go here. */
   dataDir: string;
   scrapeTargets?: ScrapeTarget[];
+  /** Alerting and recording rules (a rule file's YAML, `groups:`), evaluated every second. */
+  rules?: string;
+  /** host:port of Alertmanagers the alerts are sent to. */
+  alertmanagers?: string[];
   /** OpenMetrics text (timestamps in seconds) imported before start; "# EOF" is appended when missing. */
   backfill?: string;
   port?: number;
@@ -51,7 +55,15 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   const tsdbDir = join(options.dataDir, 'tsdb');
   await mkdir(tsdbDir, { recursive: true });
   const configFile = join(options.dataDir, 'prometheus.yml');
-  await writeFile(configFile, prometheusConfig(options.scrapeTargets ?? []));
+  const rulesFile = join(options.dataDir, 'rules.yml');
+  if (options.rules !== undefined) await writeFile(rulesFile, options.rules);
+  await writeFile(
+    configFile,
+    prometheusConfig(options.scrapeTargets ?? [], {
+      ...(options.rules !== undefined ? { rulesFile } : {}),
+      alertmanagers: options.alertmanagers ?? [],
+    }),
+  );
   if (options.backfill !== undefined)
     await backfill(binaries.promtool, options.dataDir, tsdbDir, options.backfill);
   // A free port can be taken by someone else before Prometheus binds it; with our own picks, try again.
@@ -82,9 +94,16 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   }
 }
 
-function prometheusConfig(scrapeTargets: ScrapeTarget[]): string {
+function prometheusConfig(
+  scrapeTargets: ScrapeTarget[],
+  alerting: { rulesFile?: string; alertmanagers: string[] },
+): string {
   return stringify({
     global: { scrape_interval: '1s', evaluation_interval: '1s' },
+    ...(alerting.rulesFile ? { rule_files: [alerting.rulesFile] } : {}),
+    ...(alerting.alertmanagers.length > 0
+      ? { alerting: { alertmanagers: [{ static_configs: [{ targets: alerting.alertmanagers }] }] } }
+      : {}),
     scrape_configs: scrapeTargets.map((target) => ({
       job_name: target.job,
       ...(target.interval !== undefined ? { scrape_interval: target.interval } : {}),

@@ -3,6 +3,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { githubAuthFromEnv, secretsOf } from '../config/github';
+import { NO_ROUTES, loadNotifyConfig, type NotifyConfig } from '../notify/routes';
 import { PrometheusClient } from '../prometheus/client';
 import { connectClient, tlsConfig, type TemporalOptions } from '../temporal/connection';
 import { TASK_QUEUE, type IncidentTimings } from '../../workflows/messages';
@@ -27,6 +28,10 @@ export interface WorkerConfig {
   timings: IncidentTimings;
   /** Start the fleet evaluation workflow if it is not running. */
   startEvaluation: boolean;
+  /** Notification routes file (SAFEDEPLOY_NOTIFY_ROUTES); without one nothing is sent. */
+  notifyRoutesFile?: string;
+  /** Routes already loaded (tests); wins over notifyRoutesFile. */
+  notify?: NotifyConfig;
   /** A prebuilt workflow bundle (containers, tests); otherwise the workflows are bundled at start. */
   workflowBundlePath?: string;
   log: (line: string) => void;
@@ -34,7 +39,13 @@ export interface WorkerConfig {
 
 export async function createSafeDeployWorker(config: WorkerConfig): Promise<Worker> {
   const github = githubAuthFromEnv();
-  const secrets = [...secretsOf(github), ...(config.temporal.apiKey ? [config.temporal.apiKey] : [])];
+  const notify =
+    config.notify ?? (config.notifyRoutesFile ? await loadNotifyConfig(config.notifyRoutesFile) : NO_ROUTES);
+  const secrets = [
+    ...secretsOf(github),
+    ...(config.temporal.apiKey ? [config.temporal.apiKey] : []),
+    ...notify.secrets,
+  ];
   const client = await connectClient(config.temporal);
   const connection = await NativeConnection.connect({
     address: config.temporal.address,
@@ -47,6 +58,7 @@ export async function createSafeDeployWorker(config: WorkerConfig): Promise<Work
     store: config.store ?? fileStore(path.resolve(config.dataDir)),
     providers: { gitCacheDir: path.resolve(config.dataDir, 'git-cache'), ...(github ? { github } : {}) },
     secrets,
+    notify,
   });
   const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = config.workflowBundlePath
     ? { workflowBundle: { codePath: config.workflowBundlePath } }

@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureAlertmanager } from '../../src/tools/alertmanager-bin';
 import { ensurePrometheus } from '../../src/tools/prometheus-bin';
 import { ensureTemporalCli } from '../../src/tools/temporal-cli';
 import { startTemporalDevServer } from '../../src/tools/temporal-dev-server';
@@ -16,6 +17,7 @@ const log = (message: string): void => {
 export default async function globalSetup(): Promise<void> {
   // The tools' own override variables: test workers resolve the same binaries without searching again.
   process.env.PROMETHEUS_BIN = (await ensurePrometheus({ log })).prometheus;
+  process.env.ALERTMANAGER_BIN = await ensureAlertmanager({ log });
   const temporalCli = await ensureTemporalCli({ log });
   process.env.TEMPORAL_CLI = temporalCli;
   await createRunDatabase();

@@ -89,16 +89,25 @@ describe('safedeploy audit verify', () => {
   it('finds the log the control loop wrote intact (exit 0), stream by stream', async () => {
     const run = await runCli(['audit', 'verify', '--data-dir', copyOfAudit()]);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
-    for (const stream of ['evaluations', 'incidents', 'proposals', 'approvals', 'governance', 'gate']) {
+    for (const stream of [
+      'evaluations',
+      'incidents',
+      'proposals',
+      'approvals',
+      'governance',
+      'gate',
+      'notifications',
+    ]) {
       expect(run.stdout).toMatch(new RegExp(`^audit/${stream}\\.jsonl\\s+\\d+ lines?\\s+OK$`, 'm'));
     }
-    expect(run.stdout).toMatch(/^OK: 6 streams, \d+ lines verified$/m);
-    // Four transitions, and the attribution records: burn onset, attribution, release spend.
+    expect(run.stdout).toMatch(/^OK: 7 streams, \d+ lines verified$/m);
+    // Four transitions, and the attribution records: burn onset, attribution, release spend (postmortem
+    // reminders, every 2 s here, may follow until the worker stops).
     const types = streamLines(world.dataDir, 'incidents').map(
       (l) => (JSON.parse(l) as { type: string }).type,
     );
     expect(types.filter((t) => t === 'transition')).toHaveLength(4);
-    expect(types.filter((t) => t !== 'transition').sort()).toEqual([
+    expect(types.filter((t) => t !== 'transition' && t !== 'postmortem-reminder').sort()).toEqual([
       'attribution',
       'burn-onset',
       'release-spend',

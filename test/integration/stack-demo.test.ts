@@ -147,7 +147,7 @@ describe('npm start and safedeploy demo', () => {
       TOUR.forEach((stage, i) => expect(result.stdout).toContain(`[${i + 1}/${TOUR.length}] ${stage.title}`));
       expect(result.stdout).toContain('Tour complete.');
       expect(result.stdout).toMatch(/approved; branch safedeploy\/checkout-\d{8}t\d{6}z\/rollback-rollout/);
-      expect(result.stdout).toMatch(/OK: 5 streams/);
+      expect(result.stdout).toMatch(/OK: 7 streams/);
     },
     20 * MINUTE,
   );

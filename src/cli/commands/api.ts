@@ -3,6 +3,7 @@
 // operator explicitly opts out with --insecure-no-auth.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { DEFAULT_ALERT_INTAKE, type AlertIntakeOptions } from '../../alerts/alertmanager';
 import { createApiDeps, DEFAULT_GATE_MAX_AGE_MS } from '../../api/deps';
 import { buildApiServer } from '../../api/server';
 import { redact } from '../../evidence/redact';
@@ -27,6 +28,8 @@ interface ApiFlags {
   timeout: string;
   dataDir: string;
   databaseUrl?: string;
+  alertServiceLabel: string;
+  alertPageSeverities: string;
 }
 
 const MIN_TOKEN_LENGTH = 16;
@@ -72,6 +75,16 @@ export function registerApiCommand(program: Command): void {
       'bound on each Temporal read and each Prometheus request (retried once)',
       '3s',
     )
+    .option(
+      '--alert-service-label <label>',
+      'POST /v1/alertmanager: the alert label naming the catalog service (env SAFEDEPLOY_ALERT_SERVICE_LABEL)',
+      envOr('SAFEDEPLOY_ALERT_SERVICE_LABEL', DEFAULT_ALERT_INTAKE.serviceLabel),
+    )
+    .option(
+      '--alert-page-severities <list>',
+      'POST /v1/alertmanager: comma-separated severity label values that open an incident (env SAFEDEPLOY_ALERT_PAGE_SEVERITIES)',
+      envOr('SAFEDEPLOY_ALERT_PAGE_SEVERITIES', DEFAULT_ALERT_INTAKE.pageSeverities.join(',')),
+    )
     .addHelpText('after', HELP)
     .action(async (flags: ApiFlags) => {
       await runApi(flags);
@@ -92,6 +105,7 @@ async function runApi(flags: ApiFlags): Promise<void> {
   const refreshMs = flags.refreshInterval === '0' ? 0 : ms('--refresh-interval', flags.refreshInterval);
   const timeoutMs = ms('--timeout', flags.timeout);
   const gateMaxAgeMs = gateMaxAge(flags.gateMaxAge, refreshMs);
+  const intake = alertIntake(flags);
   const token = await readToken(flags.tokenFile);
   if (token === undefined && !flags.insecureNoAuth) {
     throw new CliError(
@@ -118,6 +132,7 @@ async function runApi(flags: ApiFlags): Promise<void> {
     protectMetrics: flags.protectMetrics ?? false,
     refreshIntervalMs: refreshMs,
     secrets: secretsOf(temporal),
+    alertIntake: intake,
   });
   const url = await app.listen(listen).catch(async (err: unknown) => {
     await app.close();
@@ -147,6 +162,21 @@ export function gateMaxAge(flag: string | undefined, refreshMs: number): number 
       `invalid --gate-max-age "${flag}": at most twice --refresh-interval (${(2 * refreshMs) / 1000}s)`,
     );
   return maxAgeMs;
+}
+
+function alertIntake(flags: ApiFlags): AlertIntakeOptions {
+  const serviceLabel = flags.alertServiceLabel.trim();
+  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(serviceLabel))
+    throw new CliError(
+      `invalid --alert-service-label "${flags.alertServiceLabel}": expected a Prometheus label name`,
+    );
+  const pageSeverities = flags.alertPageSeverities
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (pageSeverities.length === 0)
+    throw new CliError('--alert-page-severities must name at least one severity, e.g. page,critical');
+  return { serviceLabel, pageSeverities };
 }
 
 export function parseListen(text: string): { host: string; port: number } {

@@ -1,4 +1,4 @@
-// `safedeploy tools install`: find or fetch the Temporal CLI (dev server) and Prometheus that local runs,
+// `safedeploy tools install`: find or fetch the Temporal CLI (dev server), Prometheus and Alertmanager that local runs,
 // tests and CI use. Progress goes to stderr (a first Temporal build takes minutes); paths go to stdout.
 import type { Command } from 'commander';
 import { describeInstalledTools, installTools } from '../../tools/install';
@@ -7,12 +7,14 @@ import { CliError, EXIT } from '../errors';
 export function registerToolsCommands(program: Command): void {
   const tools = program
     .command('tools')
-    .description('External tools SafeDeploy runs locally: Temporal CLI (dev server) and Prometheus');
+    .description(
+      'External tools SafeDeploy runs locally: Temporal CLI (dev server), Prometheus and Alertmanager',
+    );
   tools
     .command('install')
     .description(
-      'Find or install the Temporal CLI and Prometheus into the tools cache ($XDG_CACHE_HOME/safedeploy); ' +
-        'honours $TEMPORAL_CLI and $PROMETHEUS_BIN',
+      'Find or install the Temporal CLI, Prometheus and Alertmanager into the tools cache ' +
+        '($XDG_CACHE_HOME/safedeploy); honours $TEMPORAL_CLI, $PROMETHEUS_BIN and $ALERTMANAGER_BIN',
     )
     .option('--json', 'print the tool paths as JSON')
     .action(async (options: { json?: boolean }) => {

@@ -1,6 +1,7 @@
 // `safedeploy worker`: runs SafeDeploy's workflows and activities and keeps the fleet evaluation going.
 import type { Command } from 'commander';
 import { catalogDirDefault, dataDirDefault, envOr, prometheusUrlDefault } from '../../config/env';
+import { loadNotifyConfig, type NotifyConfig } from '../../notify/routes';
 import { durationSeconds, isDuration } from '../../slo/windows';
 import { temporalOptionsFromEnv } from '../../temporal/connection';
 import { isDatabaseUrl, openStore } from '../../store/open';
@@ -28,6 +29,7 @@ interface WorkerFlags {
   workflowBundle?: string;
   databaseUrl?: string;
   shutdownGrace: string;
+  notifyRoutes?: string;
 }
 
 const asDuration = (ms: number) => `${Math.round(ms / 1000)}s`;
@@ -76,6 +78,11 @@ export function registerWorkerCommand(program: Command): void {
       'on SIGTERM, let running activities finish this long (env SAFEDEPLOY_SHUTDOWN_GRACE; keep it below the pod grace period)',
       envOr('SAFEDEPLOY_SHUTDOWN_GRACE', asDuration(DEFAULT_SHUTDOWN_GRACE_MS)),
     )
+    .option(
+      '--notify-routes <file>',
+      'notification routes: Slack, webhook, PagerDuty (env SAFEDEPLOY_NOTIFY_ROUTES; see docs/NOTIFICATIONS.md)',
+      process.env.SAFEDEPLOY_NOTIFY_ROUTES,
+    )
     .option('--no-evaluation', 'do not start the fleet evaluation workflow (another worker does)')
     .option(
       '--workflow-bundle <file>',
@@ -95,6 +102,7 @@ export function registerWorkerCommand(program: Command): void {
       // Loaded on demand: @temporalio/worker takes a second to load and only this command needs it.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { createSafeDeployWorker } = require('../../worker/run-worker') as RunWorkerModule;
+      const notify = flags.notifyRoutes ? await notifyRoutes(flags.notifyRoutes) : undefined;
       const store = await openWorkerStore(flags, log);
       try {
         const worker = await createSafeDeployWorker({
@@ -107,6 +115,7 @@ export function registerWorkerCommand(program: Command): void {
           intervalMs: ms('--interval', flags.interval),
           timings: timingsFrom(flags),
           startEvaluation: flags.evaluation,
+          ...(notify ? { notify } : {}),
           ...(flags.workflowBundle ? { workflowBundlePath: flags.workflowBundle } : {}),
           log,
         }).catch((err: unknown) => {
@@ -137,6 +146,13 @@ async function openWorkerStore(flags: WorkerFlags, log: (line: string) => void):
   } catch (err) {
     throw databaseError(databaseUrl ?? '', err);
   }
+}
+
+/** A broken routes file is bad input: said before anything connects. */
+async function notifyRoutes(file: string): Promise<NotifyConfig> {
+  return loadNotifyConfig(file).catch((err: unknown) => {
+    throw new CliError(err instanceof Error ? err.message : String(err), EXIT.usage);
+  });
 }
 
 function timingsFrom(flags: WorkerFlags): IncidentTimings {

@@ -171,6 +171,16 @@ const cases: Case[] = [
     issues: [at('spec.deployment.strategy', 'must be one of "canary", "blueGreen", "rolling", "recreate"')],
   },
   {
+    name: 'notification routes are named by DNS labels',
+    doc: changed('spec.notifications', ['oncall-slack', 'Pager']),
+    issues: [at('spec.notifications[1]', DNS)],
+  },
+  {
+    name: 'a notification route named twice is rejected',
+    doc: changed('spec.notifications', ['oncall-slack', 'oncall-slack']),
+    issues: [at('spec.notifications[1]', 'duplicate notification route "oncall-slack"')],
+  },
+  {
     name: 'an unknown repository provider is rejected',
     doc: changed('spec.rollback.repo.provider', 'gitlab'),
     issues: [at('spec.rollback.repo.provider', 'must be one of "github", "git"')],
@@ -274,6 +284,13 @@ describe('defaults and mapping to the model', () => {
   it('a governance block with one field gets the other fields from the defaults', () => {
     const service = serviceOf(changed('spec.governance', { onNoData: 'hold' }));
     expect(service.governance).toEqual({ ...DEFAULT_GOVERNANCE, onNoData: 'hold' });
+  });
+
+  it('notification routes reach the model; without them the service has none (the default routes apply)', () => {
+    expect(serviceOf(changed('spec.notifications', ['oncall-slack'])).notifications).toEqual([
+      'oncall-slack',
+    ]);
+    expect(serviceOf(goodDocument()).notifications).toBeUndefined();
   });
 
   it('a repository without a base branch uses main', () => {

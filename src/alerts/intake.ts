@@ -1,0 +1,98 @@
+// Turns a paging alert into an incident: signal-with-start on the service's incident workflow (the
+// same deterministic id the fleet evaluation uses, so an alert and an evaluation meet in one
+// incident), then asks the fleet evaluation to tell that incident what SafeDeploy's SLOs say, so its
+// resolution follows SafeDeploy's evaluation, not the alert.
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { workflowIds } from '../incident/ids';
+import { SafeDeployKind, SafeDeployService } from '../temporal/search-attributes';
+import type { ServiceObservation } from '../evaluation/observation';
+import { fleetQuery, observeSignal, reobserveSignal, TASK_QUEUE } from '../../workflows/messages';
+import type { incidentWorkflow } from '../../workflows';
+import { startOf, type Alert } from './alertmanager';
+
+export type PageOutcome =
+  | { outcome: 'opened' | 'joined'; workflowId: string }
+  /** The service's last incident ended after this alert started: it already covered this episode. */
+  | { outcome: 'covered'; workflowId: string; reason: string };
+
+/** The fleet evaluation is needed to start an incident (its timings) and is not answering. */
+export class FleetUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FleetUnavailableError';
+  }
+}
+
+export async function pageIncident(
+  client: Client,
+  service: string,
+  alert: Alert,
+  observation: ServiceObservation,
+): Promise<PageOutcome> {
+  const workflowId = workflowIds.incident(service);
+  const handle = client.workflow.getHandle(workflowId);
+  const last = await handle.describe().catch((err: unknown) => {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  });
+  if (last && last.status.name === 'RUNNING') {
+    await handle.signal(observeSignal, observation);
+    await reobserve(client, service);
+    return { outcome: 'joined', workflowId };
+  }
+  const closed = last?.closeTime?.toISOString();
+  if (closed !== undefined && closed >= startOf(alert))
+    return {
+      outcome: 'covered',
+      workflowId,
+      reason: `the incident ${workflowId} closed at ${closed}, after this alert started; a new episode opens a new incident`,
+    };
+  await startIncident(client, service, alert, observation);
+  await reobserve(client, service);
+  return { outcome: 'opened', workflowId };
+}
+
+async function startIncident(
+  client: Client,
+  service: string,
+  alert: Alert,
+  observation: ServiceObservation,
+): Promise<void> {
+  const fleet = await client.workflow
+    .getHandle(workflowIds.fleetEvaluation)
+    .query(fleetQuery)
+    .catch((err: unknown) => {
+      throw new FleetUnavailableError(
+        `the fleet evaluation did not answer (is a SafeDeploy worker running?): ${err instanceof Error ? err.message : String(err)}`,
+      );
+    });
+  if (!fleet.timings)
+    throw new FleetUnavailableError(
+      'the fleet evaluation does not report its incident timings (upgrade the worker)',
+    );
+  // The rollback target is the revision live before the page: no later than the alert's start.
+  const normalAt = fleet.services[service]?.lastNormalAt;
+  const started = startOf(alert);
+  const lastHealthyAt = normalAt !== undefined && normalAt < started ? normalAt : started;
+  await client.workflow.signalWithStart<typeof incidentWorkflow, [ServiceObservation]>('incidentWorkflow', {
+    workflowId: workflowIds.incident(service),
+    taskQueue: TASK_QUEUE,
+    args: [{ service, kind: 'slo', timings: fleet.timings, lastHealthyAt }],
+    signal: observeSignal,
+    signalArgs: [observation],
+    typedSearchAttributes: [
+      { key: SafeDeployService, value: service },
+      { key: SafeDeployKind, value: 'incident' },
+    ],
+    staticSummary: `SLO incident: ${service}`,
+    staticDetails: `Opened by an Alertmanager page (${alert.labels.alertname ?? 'alert'}) firing since ${started}.`,
+  });
+}
+
+/** Best effort: without a running fleet evaluation there is nothing to re-observe with. */
+async function reobserve(client: Client, service: string): Promise<void> {
+  await client.workflow
+    .getHandle(workflowIds.fleetEvaluation)
+    .signal(reobserveSignal, service)
+    .catch(() => undefined);
+}
