@@ -9,6 +9,7 @@ import { catalogDirDefault } from '../../config/env';
 import { CliError, EXIT } from '../errors';
 import { formatJson, indent, plural } from '../output';
 import { renderTable } from '../table';
+import { registerCatalogInterop } from './catalog-interop';
 
 interface ValidateOptions {
   catalog: string;
@@ -20,7 +21,9 @@ Exit codes: 0 valid; 1 policy violations (the catalog is well-formed, but the ga
 services until they are fixed); 2 schema errors or an unreadable catalog (every issue on stderr).`;
 
 export function registerCatalogCommands(program: Command): void {
-  const catalog = program.command('catalog').description('Inspect and validate the service catalog');
+  const catalog = program
+    .command('catalog')
+    .description('Inspect, validate, import and export the service catalog');
   catalog
     .command('validate')
     .description('Check every catalog file against the safedeploy/v1 schema and the structural policy')
@@ -30,6 +33,7 @@ export function registerCatalogCommands(program: Command): void {
     .action(async (opts: ValidateOptions) => {
       process.exitCode = await runValidate(opts);
     });
+  registerCatalogInterop(catalog);
 }
 
 async function runValidate(opts: ValidateOptions): Promise<number> {
