@@ -1,7 +1,7 @@
 // `catalog export --to openslo` followed by `catalog import --from openslo` keeps every SLO's meaning:
 // its name, objective, window length and both queries.
 import fc from 'fast-check';
-import type { Service } from '../../../src/catalog/model';
+import { DEFAULT_GOVERNANCE, type Service } from '../../../src/catalog/model';
 import { parseCatalogText } from '../../../src/catalog/parse';
 import { importCatalog } from '../../../src/interop/import';
 import { exportOpenSlo } from '../../../src/interop/to-openslo';
@@ -10,11 +10,15 @@ import { durationSeconds } from '../../../src/slo/windows';
 const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/).filter((s) => !s.includes('--'));
 const window = fc.constantFrom('5m', '1h30m', '1d', '7d', '28d', '30d', '2w', '90d', '1y');
 const objective = fc.integer({ min: 1, max: 999_999 }).map((n) => n / 10_000);
-/** Any PromQL-ish text holding the placeholder, including quotes, braces and newlines. */
-const query = fc
-  .tuple(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }))
-  .map(([a, b]) => `${a}[{{.window}}]${b}`.trim())
-  .filter((q) => q.startsWith('[') === false && q.length > 0);
+/** PromQL of the usual event shapes, with label values holding any text (quotes, braces, newlines escaped). */
+const metric = fc.stringMatching(/^[a-z_][a-z0-9_]{0,15}$/);
+const labelValue = fc.string({ maxLength: 20 }).map((v) => JSON.stringify(v));
+const selector = fc.tuple(metric, labelValue).map(([m, v]) => `${m}{service=${v}}`);
+const query = fc.oneof(
+  selector.map((s) => `sum(rate(${s}[{{.window}}]))`),
+  fc.tuple(selector, selector).map(([a, b]) => `sum(rate(${a}[{{.window}}])) - sum(rate(${b}[{{.window}}]))`),
+  selector.map((s) => `sum(increase(${s}[{{.window}}]))`),
+);
 const slo = fc.record({ name: label, objective, window, errorQuery: query, totalQuery: query });
 const service = fc.record({
   name: label,
@@ -30,7 +34,7 @@ function toModel(input: GeneratedService): Service {
   return {
     name: input.name,
     approvers: [],
-    governance: { freezeDuration: '24h', safetyMargin: 0.1, onNoData: 'deny' },
+    governance: { ...DEFAULT_GOVERNANCE },
     source: { file: 'x.yaml', document: 1 },
     slos: input.slos.map((s) => ({
       name: s.name,
