@@ -30,6 +30,8 @@ export interface ApiDepsOptions {
   /** The catalog already loaded from catalogDir, if the caller validated it. */
   catalog?: Catalog;
   prometheusUrl: string;
+  /** Authorization for Prometheus (from prometheusClientOptions); never logged. */
+  prometheusHeaders?: Record<string, string>;
   temporal: TemporalOptions;
   /**
    * Bounds each dependency read: every Temporal read, and each Prometheus request (retried once).
@@ -56,6 +58,7 @@ export async function createApiDeps(options: ApiDepsOptions): Promise<ApiDeps> {
     : await CatalogSource.load(options.catalogDir);
   const prometheus = new PrometheusClient({
     url: options.prometheusUrl,
+    ...(options.prometheusHeaders ? { headers: options.prometheusHeaders } : {}),
     timeoutMs: options.timeoutMs,
     retries: 1,
   });

@@ -1,9 +1,10 @@
 // Reads a catalog directory: every *.yaml / *.yml file (sorted, not recursive), every document in it.
 // All issues across all files are collected before failing, and nothing is ever written.
 import type { Dirent } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyCatalogDefaults, duplicateDefaultsIssues } from './defaults';
+import { FileLimitError, MIB, readBoundedFile } from '../files/bounded-read';
 import { CatalogError, type CatalogIssue } from './errors';
 import type { Catalog, Service } from './model';
 import { parseCatalogText, type ParsedFile } from './parse';
@@ -26,8 +27,9 @@ export async function listCatalogFiles(dir: string): Promise<string[]> {
     throw new CatalogError([{ reason: directoryProblem(dir, error) }]);
   }
   // Symbolic links count: a Kubernetes ConfigMap volume presents its files as links into ..data/.
+  // A FIFO or device named *.yaml is listed too, so that reading it refuses it by name.
   const files = entries
-    .filter((e) => (e.isFile() || e.isSymbolicLink()) && !e.name.startsWith('.') && CATALOG_FILE.test(e.name))
+    .filter((e) => !e.isDirectory() && !e.name.startsWith('.') && CATALOG_FILE.test(e.name))
     .map((e) => e.name)
     .sort();
   if (files.length === 0)
@@ -35,12 +37,18 @@ export async function listCatalogFiles(dir: string): Promise<string[]> {
   return files;
 }
 
+/** A catalog file is a handful of services; anything near this is a mistake or an attack. */
+export const MAX_CATALOG_FILE_BYTES = 4 * MIB;
+
 export async function loadCatalogFile(dir: string, file: string): Promise<ParsedFile> {
+  let text: string;
   try {
-    return parseCatalogText(await readFile(join(dir, file), 'utf8'), file);
+    text = await readBoundedFile(join(dir, file), { maxBytes: MAX_CATALOG_FILE_BYTES, what: 'the file' });
   } catch (error) {
-    return { file, services: [], issues: [{ file, reason: `cannot read: ${messageOf(error)}` }] };
+    const reason = error instanceof FileLimitError ? error.message : `cannot read: ${messageOf(error)}`;
+    return { file, services: [], issues: [{ file, reason }] };
   }
+  return parseCatalogText(text, file);
 }
 
 /** Joins parsed files into a catalog, or throws every issue at once. */

@@ -31,9 +31,18 @@ type DocumentResult =
   | { issues: CatalogIssue[] }
   | { empty: true };
 
+/** More Service documents than any team keeps in one file. */
+export const MAX_DOCUMENTS_PER_FILE = 200;
+
 export function parseCatalogText(text: string, file: string): ParsedFile {
   const parsed: ParsedFile = { file, services: [], issues: [], defaults: [], inheritsMode: [] };
-  parseAllDocuments(text, { prettyErrors: true }).forEach((document, index) => {
+  const documents = parseAllDocuments(text, { prettyErrors: true });
+  const list = Array.isArray(documents) ? documents : [documents];
+  if (list.length > MAX_DOCUMENTS_PER_FILE) {
+    const reason = `holds ${list.length} YAML documents, more than the ${MAX_DOCUMENTS_PER_FILE} allowed in one file; split it`;
+    return { ...parsed, issues: [{ file, reason }] };
+  }
+  list.forEach((document, index) => {
     // Only a document's first syntax error: the ones after it are mostly its echoes.
     const where = { file, document: index + 1 };
     const result =

@@ -3,9 +3,10 @@
 // drop a setting. The schema checks form only; what a service lacks (owner, SLOs, approvers, rollback,
 // a canary) is the structural policy's business (policy.ts), so those parts are optional here.
 import { z } from 'zod';
+import { APPROVER_NAME_RULE, isApproverName } from './approver-name';
 import { allowedGitSchemes, remoteUrlProblem } from '../gitops/git/remote-policy';
 import { promqlTemplateProblem } from '../prometheus/promql';
-import { isDuration } from '../slo/windows';
+import { durationProblem, type DurationRules } from '../slo/windows';
 import { DEFAULT_GOVERNANCE, DEFAULT_ROLLBACK_LOOKBACK, ENFORCEMENT_MODES } from './model';
 
 export const API_VERSION = 'safedeploy/v1';
@@ -33,9 +34,15 @@ const dnsSubdomain = z
   .max(253, { error: 'must be at most 253 characters' })
   .regex(DNS_SUBDOMAIN, { error: 'must be a lowercase Kubernetes name: a-z, 0-9, "-" and "."' });
 
-const duration = z
-  .string()
-  .refine(isDuration, { error: 'must be a Prometheus duration such as 30d, 24h or 1h30m' });
+/** SafeDeploy's one duration grammar (slo/windows.ts): whole seconds here, at most a year. */
+const durationOf = (rules: DurationRules) =>
+  z.string().superRefine((text, ctx) => {
+    const problem = durationProblem(text, rules);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
+const duration = durationOf({});
+/** Shorter than a minute cannot hold the 5m alert window's meaning. */
+const sloWindow = durationOf({ minSeconds: 60 });
 
 const query = text
   .refine((q) => WINDOW_PLACEHOLDER.test(q), {
@@ -80,7 +87,9 @@ const noDuplicates = (what: string) => (items: string[], ctx: z.RefinementCtx) =
       ctx.addIssue({ code: 'custom', path: [i], message: `duplicate ${what} "${item}"` });
   });
 };
-const uniqueStrings = (what: string) => z.array(text).superRefine(noDuplicates(what));
+const approverName = text.refine(isApproverName, { error: APPROVER_NAME_RULE });
+const uniqueStrings = (what: string, item: z.ZodType<string> = text) =>
+  z.array(item).superRefine(noDuplicates(what));
 
 const notificationRoutes = z.array(dnsLabel).superRefine(noDuplicates('notification route'));
 
@@ -89,7 +98,7 @@ export const sloSchema = z.strictObject({
   objective: z
     .number()
     .refine((x) => x > 0 && x < 100, { error: 'must be greater than 0 and less than 100' }),
-  window: duration,
+  window: sloWindow,
   sli: z.strictObject({
     events: z.strictObject({ errorQuery: query, totalQuery: query }),
   }),
@@ -141,7 +150,7 @@ export const governanceSchema = z.strictObject({
 
 export const serviceSpecSchema = z.strictObject({
   owner: z.strictObject({ team: text, contact: text.optional() }).optional(),
-  approvers: uniqueStrings('approver').default([]),
+  approvers: uniqueStrings('approver', approverName).default([]),
   slos: slosSchema.default([]),
   deployment: z
     .strictObject({

@@ -2,6 +2,7 @@
 // surfaces"). The workflows check --by against the service's approvers; the CLI only supplies it.
 import os from 'node:os';
 import { Option, type Command } from 'commander';
+import { APPROVER_NAME_RULE, isApproverName } from '../catalog/approver-name';
 import { CliError } from './errors';
 
 export interface ActorFlags {
@@ -41,5 +42,7 @@ export function requireReason(reason: string | undefined): string {
 export function requireActor(by: string): string {
   const text = by.trim();
   if (text === '') throw new CliError('--by must name who is acting (or set SAFEDEPLOY_USER)');
+  if (!isApproverName(text))
+    throw new CliError(`invalid --by ${JSON.stringify(text)}: ${APPROVER_NAME_RULE}`);
   return text;
 }

@@ -19,6 +19,7 @@ import { registerSeedEnvCommand } from './commands/seed-env';
 import { registerStartCommand } from './commands/start';
 import { registerToolsCommands } from './commands/tools';
 import { registerWorkerCommand } from './commands/worker';
+import { redact } from '../evidence/redact';
 import { CliError, EXIT } from './errors';
 
 export function buildProgram(): Command {
@@ -58,7 +59,8 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (err instanceof CliError) {
-      process.stderr.write(`safedeploy: ${err.message}\n`);
+      // Last line of defence: no credential-shaped text (URL user info, ?token=) reaches the terminal.
+      process.stderr.write(`safedeploy: ${redact(err.message)}\n`);
       return err.exitCode;
     }
     throw err;

@@ -10,6 +10,26 @@ interface RedactionPattern {
   replace: string;
 }
 
+/** Query parameters that carry credentials; matched case-insensitively as whole parameter names. */
+const CREDENTIAL_PARAMS = [
+  'access_token',
+  'token',
+  'auth',
+  'key',
+  'api_key',
+  'apikey',
+  'password',
+  'passwd',
+  'secret',
+  'client_secret',
+  'sig',
+  'signature',
+  'x-amz-signature',
+  'x-amz-credential',
+  'x-amz-security-token',
+];
+const CREDENTIAL_QUERY = new RegExp(`([?&](?:${CREDENTIAL_PARAMS.join('|')})=)[^&\\s#"'<>]+`, 'gi');
+
 const PATTERNS: readonly RedactionPattern[] = [
   // PEM private keys; an unterminated block is redacted to the end of the text.
   {
@@ -25,6 +45,10 @@ const PATTERNS: readonly RedactionPattern[] = [
   { pattern: /\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, replace: `$1${REDACTED}` },
   // user:password@ in URLs; the whole userinfo goes, since tokens are often passed as the user.
   { pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@:]*:[^/\s@]*@/gi, replace: `$1${REDACTED}@` },
+  // https://TOKEN@host: in an http(s) URL a lone user name is a credential too (ssh's git@ is not).
+  { pattern: /\b(https?:\/\/)[^/\s@:[\]]+@/gi, replace: `$1${REDACTED}@` },
+  // Credentials in a URL's query string (?token=…, &access_token=…, ?key=…).
+  { pattern: CREDENTIAL_QUERY, replace: `$1${REDACTED}` },
 ];
 
 /** Replaces every known secret value and every common token pattern in `text` with [REDACTED]. */
@@ -44,4 +68,18 @@ function knownValues(secrets: readonly string[]): string[] {
     values.add(encodeURIComponent(secret));
   }
   return [...values].sort((a, b) => b.length - a.length);
+}
+
+/** A URL fit to show: no userinfo, and credential query parameters replaced with [REDACTED]. */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return redact(url);
+  }
+  if (parsed.username === '' && parsed.password === '') return redact(url);
+  parsed.username = '';
+  parsed.password = '';
+  return redact(parsed.toString());
 }

@@ -1,11 +1,21 @@
-// A read-only Prometheus HTTP API client: instant queries and range queries, with a timeout, retries on 5xx and
-// connection errors, and validated responses. SafeDeploy never writes to Prometheus.
-import { PromQLError, PrometheusUnavailableError } from './errors';
+// A read-only Prometheus HTTP API client: instant and range queries, with a timeout, retries on 5xx and
+// connection errors, and validated responses. SafeDeploy never writes to Prometheus. Prometheus is
+// outside SafeDeploy's control, so its answers are bounded (size, time) and its refusals (401/403)
+// are one clear error rather than one per query.
+import { redactUrl } from '../evidence/redact';
+import { MIB, formatBytes } from '../files/bounded-read';
+import {
+  PromQLError,
+  PrometheusConfigError,
+  PrometheusUnauthorizedError,
+  PrometheusUnavailableError,
+} from './errors';
 import { queryResponse, rangeSeries, toSample, type RangeSeries, type Sample } from './response';
 
 export interface PrometheusClientOptions {
+  /** http(s) base URL. User info in it becomes basic auth and is never shown. */
   url: string;
-  /** Per request. */
+  /** Per request, including reading the response body. */
   timeoutMs?: number;
   /** Extra attempts after a 5xx, a timeout or a connection error. */
   retries?: number;
@@ -13,23 +23,34 @@ export interface PrometheusClientOptions {
   retryDelayMs?: number;
   /** Extra headers, e.g. Authorization for a protected Prometheus. Never logged. */
   headers?: Record<string, string>;
+  /** Largest response body read; a larger one is aborted. Default DEFAULT_MAX_RESPONSE_BYTES. */
+  maxResponseBytes?: number;
 }
 
+/** 10,000 series of a few hundred bytes each is ~5 MiB; a batch answers one series per query. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * MIB;
+
 export class PrometheusClient {
+  /** The base URL without credentials: safe to show. */
   readonly url: string;
   /** HTTP requests sent, for benchmarks and tests. */
   requestCount = 0;
+  private readonly endpoint: string;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly retryDelayMs: number;
   private readonly headers: Record<string, string>;
+  private readonly maxResponseBytes: number;
 
   constructor(options: PrometheusClientOptions) {
-    this.url = options.url.replace(/\/+$/, '');
+    const target = parsePrometheusUrl(options.url);
+    this.endpoint = target.endpoint;
+    this.url = target.endpoint;
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.retries = options.retries ?? 2;
     this.retryDelayMs = options.retryDelayMs ?? 250;
-    this.headers = options.headers ?? {};
+    this.headers = { ...target.headers, ...options.headers };
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
   /** Instant query at `at`. Returns the vector's samples (a scalar becomes one unlabelled sample). */
@@ -97,39 +118,116 @@ export class PrometheusClient {
     for (let attempt = 0; attempt <= this.retries; attempt++) {
       if (attempt > 0) await delay(this.retryDelayMs * 2 ** (attempt - 1));
       this.requestCount++;
+      const signal = AbortSignal.timeout(this.timeoutMs);
       let response: Response;
       try {
-        response = await fetch(this.url + path, {
+        response = await fetch(this.endpoint + path, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded', ...this.headers },
           body,
-          signal: AbortSignal.timeout(this.timeoutMs),
+          signal,
         });
       } catch (err) {
-        lastError = describeFetchError(err);
+        lastError = describeFetchError(err, this.timeoutMs);
         continue;
       }
+      if (response.status === 401 || response.status === 403) {
+        await response.body?.cancel();
+        throw new PrometheusUnauthorizedError(this.url, response.status);
+      }
       // 400 (bad_data) and 422 (execution) carry a PromQL error in the usual envelope.
-      if (response.status < 500) return readJson(response, this.url, expr);
+      if (response.status < 500) return this.readJson(response, expr);
       lastError = `HTTP ${response.status}`;
       await response.body?.cancel();
     }
     throw new PrometheusUnavailableError(this.url, `${lastError} after ${this.retries + 1} attempts`);
   }
-}
 
-async function readJson(response: Response, url: string, expr: string): Promise<unknown> {
-  const text = await response.text();
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    if (response.status >= 400) throw new PromQLError(expr, `http_${response.status}`, text.slice(0, 200));
-    throw new PrometheusUnavailableError(url, `HTTP ${response.status} with a body that is not JSON`);
+  private async readJson(response: Response, expr: string): Promise<unknown> {
+    const text = await this.readBody(response);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      if (response.status >= 400) throw new PromQLError(expr, `http_${response.status}`, text.slice(0, 200));
+      throw new PrometheusUnavailableError(this.url, `HTTP ${response.status} with a body that is not JSON`);
+    }
+  }
+
+  /** The body as text, streamed and abandoned as soon as it passes the size limit. */
+  private async readBody(response: Response): Promise<string> {
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (declared > this.maxResponseBytes) {
+      await response.body?.cancel();
+      throw this.tooLarge();
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
+        size += chunk.byteLength;
+        // Leaving the loop cancels the stream: nothing more is read.
+        if (size > this.maxResponseBytes) throw this.tooLarge();
+        chunks.push(chunk);
+      }
+    } catch (err) {
+      if (err instanceof PrometheusUnavailableError) throw err;
+      throw new PrometheusUnavailableError(
+        this.url,
+        `reading the response failed: ${describeFetchError(err, this.timeoutMs)}`,
+      );
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  private tooLarge(): PrometheusUnavailableError {
+    return new PrometheusUnavailableError(
+      this.url,
+      `the response is larger than ${formatBytes(this.maxResponseBytes)}; aborted`,
+    );
   }
 }
 
-function describeFetchError(err: unknown): string {
-  if (err instanceof Error && err.name === 'TimeoutError') return 'timed out';
+/**
+ * The base URL to send requests to and the headers its user info stands for. Only http(s); user
+ * info (which fetch refuses in a URL anyway) becomes an Authorization header and leaves the URL.
+ */
+export function parsePrometheusUrl(text: string): { endpoint: string; headers: Record<string, string> } {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new PrometheusConfigError(
+      `invalid Prometheus URL "${redactedInput(text)}": expected an http(s) URL such as http://localhost:9090`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new PrometheusConfigError(
+      `invalid Prometheus URL: scheme "${url.protocol.slice(0, -1)}" is not http or https (e.g. http://localhost:9090)`,
+    );
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new PrometheusConfigError(
+      `invalid Prometheus URL "${redactUrl(text)}": no query string or fragment; pass credentials with --prometheus-bearer-token-file or basic auth`,
+    );
+  }
+  const headers: Record<string, string> = {};
+  if (url.username !== '' || url.password !== '') {
+    const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
+  return { endpoint: url.toString().replace(/\/+$/, ''), headers };
+}
+
+/** An unparseable URL may still hold a password: show it only with anything like userinfo removed. */
+function redactedInput(text: string): string {
+  return text.replace(/^([^/]*\/\/)?[^/@]*@/, '$1[REDACTED]@').slice(0, 200);
+}
+
+function describeFetchError(err: unknown, timeoutMs: number): string {
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))
+    return `timed out after ${timeoutMs} ms`;
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
   const code = (cause as { code?: unknown }).code;
   return typeof code === 'string' ? code : cause instanceof Error ? cause.message : String(cause);

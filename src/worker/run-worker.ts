@@ -17,6 +17,8 @@ export interface WorkerConfig {
   temporal: TemporalOptions;
   catalogDir: string;
   prometheusUrl: string;
+  /** Authorization for Prometheus (from prometheusClientOptions); never logged. */
+  prometheusHeaders?: Record<string, string>;
   /** The git mirror cache (and the file store, unless `store` is given); each replica may keep its own. */
   dataDir: string;
   /** Evidence and audit; files under dataDir when absent. The caller owns it (closes it). */
@@ -53,7 +55,10 @@ export async function createSafeDeployWorker(config: WorkerConfig): Promise<Work
   });
   const activities = createActivities({
     catalogDir: path.resolve(config.catalogDir),
-    prometheus: new PrometheusClient({ url: config.prometheusUrl }),
+    prometheus: new PrometheusClient({
+      url: config.prometheusUrl,
+      ...(config.prometheusHeaders ? { headers: config.prometheusHeaders } : {}),
+    }),
     temporal: client,
     store: config.store ?? fileStore(path.resolve(config.dataDir)),
     providers: { gitCacheDir: path.resolve(config.dataDir, 'git-cache'), ...(github ? { github } : {}) },

@@ -232,7 +232,7 @@ describe('safedeploy evaluate refuses bad input', () => {
       '--at',
       String(END),
       '--timeout',
-      '2',
+      '2s',
     ]);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain(`Prometheus at ${closed} is unavailable: ECONNREFUSED after 3 attempts`);

@@ -1,23 +1,27 @@
 // `safedeploy api`: serves the HTTP API (gate for Argo Rollouts, read-only listings, /healthz,
 // /metrics) until SIGTERM or SIGINT, then closes gracefully. /v1/* needs a bearer token unless the
 // operator explicitly opts out with --insecure-no-auth.
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DEFAULT_ALERT_INTAKE, type AlertIntakeOptions } from '../../alerts/alertmanager';
 import { createApiDeps, DEFAULT_GATE_MAX_AGE_MS } from '../../api/deps';
 import { buildApiServer } from '../../api/server';
 import { redact } from '../../evidence/redact';
-import { catalogDirDefault, dataDirDefault, envOr, prometheusUrlDefault } from '../../config/env';
-import { durationSeconds, isDuration } from '../../slo/windows';
+import { catalogDirDefault, dataDirDefault, envOr } from '../../config/env';
 import { temporalOptionsFromEnv, type TemporalOptions } from '../../temporal/connection';
 import { databaseOption, DATABASE_URL_FLAG } from '../store-options';
 import { CliError, EXIT } from '../errors';
+import {
+  addPrometheusOptions,
+  prometheusClientOptions,
+  readSecret,
+  timeoutMs,
+  type PrometheusFlags,
+} from '../prometheus-options';
 import { loadCatalogOrExit } from './catalog';
 
-interface ApiFlags {
+interface ApiFlags extends PrometheusFlags {
   listen: string;
   catalog: string;
-  prometheus: string;
   address?: string;
   namespace?: string;
   tokenFile?: string;
@@ -35,7 +39,7 @@ interface ApiFlags {
 const MIN_TOKEN_LENGTH = 16;
 
 export function registerApiCommand(program: Command): void {
-  program
+  const command = program
     .command('api')
     .description(
       'Serve the HTTP API: the promotion gate for Argo Rollouts, read-only listings, /healthz, /metrics',
@@ -45,8 +49,8 @@ export function registerApiCommand(program: Command): void {
       'address to listen on (env SAFEDEPLOY_API_LISTEN)',
       envOr('SAFEDEPLOY_API_LISTEN', '0.0.0.0:8080'),
     )
-    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault())
-    .option('--prometheus <url>', 'Prometheus base URL (env PROMETHEUS_URL)', prometheusUrlDefault())
+    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault());
+  addPrometheusOptions(command)
     .option(
       '--data-dir <dir>',
       'data directory whose audit stream gate records every gate answer (env SAFEDEPLOY_DATA_DIR)',
@@ -106,6 +110,7 @@ async function runApi(flags: ApiFlags): Promise<void> {
   const timeoutMs = ms('--timeout', flags.timeout);
   const gateMaxAgeMs = gateMaxAge(flags.gateMaxAge, refreshMs);
   const intake = alertIntake(flags);
+  const prometheus = await prometheusClientOptions(flags);
   const token = await readToken(flags.tokenFile);
   if (token === undefined && !flags.insecureNoAuth) {
     throw new CliError(
@@ -118,7 +123,8 @@ async function runApi(flags: ApiFlags): Promise<void> {
   const deps = await createApiDeps({
     catalogDir: flags.catalog,
     catalog,
-    prometheusUrl: flags.prometheus,
+    prometheusUrl: prometheus.url,
+    ...(prometheus.headers ? { prometheusHeaders: prometheus.headers } : {}),
     temporal,
     timeoutMs,
     processMetrics: true,
@@ -192,16 +198,9 @@ export function parseListen(text: string): { host: string; port: number } {
 /** --token-file wins over SAFEDEPLOY_API_TOKEN; surrounding whitespace (a trailing newline) is dropped. */
 async function readToken(file: string | undefined): Promise<string | undefined> {
   let token = process.env.SAFEDEPLOY_API_TOKEN;
-  if (file !== undefined) {
-    token = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      throw new CliError(`cannot read --token-file ${file}: ${err.code ?? err.message}`);
-    });
-  }
+  if (file !== undefined) token = await readSecret(file, '--token-file');
   token = token?.trim();
-  if (token === undefined || token === '') {
-    if (file !== undefined) throw new CliError(`--token-file ${file} is empty`);
-    return undefined;
-  }
+  if (token === undefined || token === '') return undefined;
   if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
     throw new CliError(
       `the API token must be at least ${MIN_TOKEN_LENGTH} characters without whitespace (e.g. openssl rand -hex 32)`,
@@ -232,7 +231,5 @@ function untilSignal(): Promise<NodeJS.Signals> {
 }
 
 function ms(flag: string, value: string): number {
-  if (!isDuration(value))
-    throw new CliError(`invalid ${flag} "${value}": expected a duration such as 500ms, 3s or 1m`);
-  return durationSeconds(value) * 1000;
+  return timeoutMs(flag, value);
 }

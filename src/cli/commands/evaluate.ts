@@ -1,19 +1,24 @@
 // `safedeploy evaluate`: the SLO part of every service's decision, from the catalog and Prometheus
 // alone. Reads only: no Temporal, nothing written.
 import type { Command } from 'commander';
-import { catalogDirDefault, prometheusUrlDefault } from '../../config/env';
+import { catalogDirDefault } from '../../config/env';
 import { evaluateFleet, type FleetEvaluation } from '../../evaluation/evaluate-fleet';
 import { PrometheusClient } from '../../prometheus/client';
 import { PrometheusUnavailableError } from '../../prometheus/errors';
 import { SOURCE_PREFERENCES, type SourcePreference } from '../../prometheus/sources';
 import { CliError, EXIT } from '../errors';
+import {
+  addPrometheusOptions,
+  prometheusClientOptions,
+  timeoutMs,
+  type PrometheusFlags,
+} from '../prometheus-options';
 import { parseEvaluationTime } from '../time';
 import { renderEvaluationTable } from '../views/evaluation-table';
 import { loadCatalogOrExit } from './catalog';
 
-interface EvaluateOptions {
+interface EvaluateOptions extends PrometheusFlags {
   catalog: string;
-  prometheus: string;
   at?: string;
   json?: boolean;
   timeout: string;
@@ -21,15 +26,15 @@ interface EvaluateOptions {
 }
 
 export function registerEvaluateCommand(program: Command): void {
-  program
+  const command = program
     .command('evaluate')
     .description(
       'Measure every SLO in the catalog from Prometheus and print budgets, burn rates and gate verdicts',
     )
-    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault())
-    .option('--prometheus <url>', 'Prometheus base URL (env PROMETHEUS_URL)', prometheusUrlDefault())
+    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault());
+  addPrometheusOptions(command)
     .option('--at <time>', 'evaluate at this instant: RFC 3339 or unix seconds (default: now)')
-    .option('--timeout <seconds>', 'per-request timeout', '15')
+    .option('--timeout <duration>', 'per-request Prometheus timeout, e.g. 500ms, 15s', '15s')
     .option(
       '--source <source>',
       'auto: recorded series (`rules generate`) where complete, raw queries for the rest; raw: raw only',
@@ -47,13 +52,12 @@ export function registerEvaluateCommand(program: Command): void {
 
 async function runEvaluate(opts: EvaluateOptions): Promise<number> {
   const at = parseEvaluationTime(opts.at);
-  const timeoutMs = Number(opts.timeout) * 1000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
-    throw new CliError(`invalid --timeout "${opts.timeout}": expected seconds > 0`);
+  const timeout = timeoutMs('--timeout', opts.timeout);
+  const connection = await prometheusClientOptions(opts);
   if (!(SOURCE_PREFERENCES as readonly string[]).includes(opts.source))
     throw new CliError(`invalid --source "${opts.source}": expected one of ${SOURCE_PREFERENCES.join(', ')}`);
   const catalog = await loadCatalogOrExit(opts.catalog);
-  const client = new PrometheusClient({ url: opts.prometheus, timeoutMs });
+  const client = new PrometheusClient({ ...connection, timeoutMs: timeout });
   let evaluation: FleetEvaluation;
   try {
     evaluation = await evaluateFleet(catalog, client, at, { source: opts.source as SourcePreference });

@@ -3,7 +3,7 @@
 // or Prometheus is a deny with a reason, never a pass and never a separate "unavailable" code.
 import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import { catalogDirDefault, dataDirDefault, prometheusUrlDefault } from '../../config/env';
+import { catalogDirDefault, dataDirDefault } from '../../config/env';
 import { AuditBuffer } from '../../evidence/audit-buffer';
 import { answerGate, failClosed, type GateAnswer } from '../../operator/gate';
 import { recordGateAnswer } from '../../operator/gate-record';
@@ -20,13 +20,18 @@ import {
   temporalOptionsFrom,
   type TemporalFlags,
 } from '../temporal-options';
+import {
+  addPrometheusOptions,
+  prometheusClientOptions,
+  timeoutMs,
+  type PrometheusFlags,
+} from '../prometheus-options';
 import { parseEvaluationTime } from '../time';
 import { renderGateAnswer } from '../views/gate-text';
 import { loadCatalogOrExit } from './catalog';
 
-interface GateFlags extends TemporalFlags {
+interface GateFlags extends TemporalFlags, PrometheusFlags {
   catalog: string;
-  prometheus: string;
   revision?: string;
   at?: string;
   timeout: string;
@@ -54,10 +59,10 @@ export function registerGateCommand(program: Command): void {
     .argument('<service>', 'the service to promote')
     .description('Answer the promotion gate for a service: allow, hold or deny, with reasons')
     .option('--revision <rev>', 'the revision being promoted (echoed in the answer)')
-    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault())
-    .option('--prometheus <url>', 'Prometheus base URL (env PROMETHEUS_URL)', prometheusUrlDefault())
+    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault());
+  addPrometheusOptions(gate)
     .option('--at <time>', 'evaluate at this instant: RFC 3339 or unix seconds (default: now)')
-    .option('--timeout <seconds>', 'per-request Prometheus timeout', '10')
+    .option('--timeout <duration>', 'per-request Prometheus timeout, e.g. 500ms, 10s', '10s')
     .option('--json', 'print the answer as JSON')
     .option(
       '--data-dir <dir>',
@@ -78,12 +83,11 @@ export function registerGateCommand(program: Command): void {
 
 async function runGate(service: string, flags: GateFlags): Promise<GateAnswer> {
   const at = parseEvaluationTime(flags.at);
-  const timeoutMs = Number(flags.timeout) * 1000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
-    throw new CliError(`invalid --timeout "${flags.timeout}": expected seconds > 0`);
+  const timeout = timeoutMs('--timeout', flags.timeout);
+  const connection = await prometheusClientOptions(flags);
   const catalog = await loadCatalogOrExit(flags.catalog);
   const entry = requireService(catalog, service, flags.catalog);
-  const prometheus = new PrometheusClient({ url: flags.prometheus, timeoutMs });
+  const prometheus = new PrometheusClient({ ...connection, timeoutMs: timeout });
   const options = temporalOptionsFrom(flags);
   let temporal: Client;
   try {

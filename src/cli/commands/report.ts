@@ -2,7 +2,7 @@
 // incidents, open proposals and gate verdicts. Reads only. Without Temporal it still reports the
 // SLOs, says Temporal is unreachable and shows every verdict as the fail-closed deny it would be.
 import { Option, type Command } from 'commander';
-import { catalogDirDefault, dataDirDefault, prometheusUrlDefault } from '../../config/env';
+import { catalogDirDefault, dataDirDefault } from '../../config/env';
 import { readAuditStream } from '../../evidence/audit-read';
 import type { GateRecord } from '../../operator/gate-record';
 import { buildGateReport } from '../../operator/gate-report';
@@ -24,11 +24,16 @@ import {
 } from '../temporal-options';
 import { renderGateReportMarkdown, renderGateReportText } from '../views/gate-report-render';
 import { renderReportMarkdown, renderReportText } from '../views/report-render';
+import {
+  addPrometheusOptions,
+  prometheusClientOptions,
+  timeoutMs,
+  type PrometheusFlags,
+} from '../prometheus-options';
 import { loadCatalogOrExit } from './catalog';
 
-interface ReportFlags extends TemporalFlags {
+interface ReportFlags extends TemporalFlags, PrometheusFlags {
   catalog: string;
-  prometheus: string;
   timeout: string;
   json?: boolean;
   markdown?: boolean;
@@ -53,9 +58,9 @@ export function registerReportCommand(program: Command): void {
     .description(
       'Report the fleet: owners, SLOs, budgets, burn rates, freezes, incidents, proposals and gate verdicts',
     )
-    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault())
-    .option('--prometheus <url>', 'Prometheus base URL (env PROMETHEUS_URL)', prometheusUrlDefault())
-    .option('--timeout <seconds>', 'per-request Prometheus timeout', '15')
+    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault());
+  addPrometheusOptions(report)
+    .option('--timeout <duration>', 'per-request Prometheus timeout, e.g. 500ms, 15s', '15s')
     .addOption(new Option('--json', 'print the report as JSON').conflicts('markdown'))
     .addOption(new Option('--markdown', 'print the report as GitHub Markdown'))
     .option('--gate', 'report the recorded gate answers per service and mode (see below)')
@@ -103,16 +108,15 @@ async function readGateStream(flags: ReportFlags): Promise<unknown[]> {
 }
 
 async function runReport(flags: ReportFlags): Promise<number> {
-  const timeoutMs = Number(flags.timeout) * 1000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
-    throw new CliError(`invalid --timeout "${flags.timeout}": expected seconds > 0`);
+  const timeout = timeoutMs('--timeout', flags.timeout);
+  const connection = await prometheusClientOptions(flags);
   const catalog = await loadCatalogOrExit(flags.catalog);
   const now = new Date();
   let evaluation: FleetEvaluation;
   try {
     evaluation = await evaluateFleet(
       catalog,
-      new PrometheusClient({ url: flags.prometheus, timeoutMs }),
+      new PrometheusClient({ ...connection, timeoutMs: timeout }),
       now,
     );
   } catch (err) {

@@ -1,8 +1,9 @@
 // `safedeploy worker`: runs SafeDeploy's workflows and activities and keeps the fleet evaluation going.
 import type { Command } from 'commander';
-import { catalogDirDefault, dataDirDefault, envOr, prometheusUrlDefault } from '../../config/env';
+import { catalogDirDefault, dataDirDefault, envOr } from '../../config/env';
 import { loadNotifyConfig, type NotifyConfig } from '../../notify/routes';
-import { durationSeconds, isDuration } from '../../slo/windows';
+import { durationProblem, durationSeconds } from '../../slo/windows';
+import { addPrometheusOptions, prometheusClientOptions, type PrometheusFlags } from '../prometheus-options';
 import { temporalOptionsFromEnv } from '../../temporal/connection';
 import { isDatabaseUrl, openStore } from '../../store/open';
 import type { SafeDeployStore } from '../../store/store';
@@ -14,9 +15,8 @@ import type * as RunWorker from '../../worker/run-worker';
 type RunWorkerModule = typeof RunWorker;
 import { DEFAULT_TIMINGS, type IncidentTimings } from '../../../workflows/messages';
 
-interface WorkerFlags {
+interface WorkerFlags extends PrometheusFlags {
   catalog: string;
-  prometheus: string;
   dataDir: string;
   address?: string;
   namespace?: string;
@@ -35,11 +35,11 @@ interface WorkerFlags {
 const asDuration = (ms: number) => `${Math.round(ms / 1000)}s`;
 
 export function registerWorkerCommand(program: Command): void {
-  program
+  const command = program
     .command('worker')
     .description('Run the SafeDeploy worker: workflows, activities and the periodic fleet evaluation')
-    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault())
-    .option('--prometheus <url>', 'Prometheus base URL (env PROMETHEUS_URL)', prometheusUrlDefault())
+    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault());
+  addPrometheusOptions(command)
     .option(
       '--data-dir <dir>',
       'git mirror cache, and evidence and audit log without a database (env SAFEDEPLOY_DATA_DIR)',
@@ -95,6 +95,9 @@ export function registerWorkerCommand(program: Command): void {
     )
     .action(async (flags: WorkerFlags) => {
       const log = (line: string) => process.stderr.write(`safedeploy worker: ${line}\n`);
+      const prometheus = await prometheusClientOptions(flags);
+      const intervalMs = ms('--interval', flags.interval);
+      const timings = timingsFrom(flags);
       const temporal = temporalOptionsFromEnv({
         ...(flags.address ? { address: flags.address } : {}),
         ...(flags.namespace ? { namespace: flags.namespace } : {}),
@@ -108,12 +111,13 @@ export function registerWorkerCommand(program: Command): void {
         const worker = await createSafeDeployWorker({
           temporal,
           catalogDir: flags.catalog,
-          prometheusUrl: flags.prometheus,
+          prometheusUrl: prometheus.url,
+          ...(prometheus.headers ? { prometheusHeaders: prometheus.headers } : {}),
           dataDir: flags.dataDir,
           store,
           shutdownGraceMs: ms('--shutdown-grace', flags.shutdownGrace),
-          intervalMs: ms('--interval', flags.interval),
-          timings: timingsFrom(flags),
+          intervalMs,
+          timings,
           startEvaluation: flags.evaluation,
           ...(notify ? { notify } : {}),
           ...(flags.workflowBundle ? { workflowBundlePath: flags.workflowBundle } : {}),
@@ -165,7 +169,8 @@ function timingsFrom(flags: WorkerFlags): IncidentTimings {
 }
 
 function ms(flag: string, value: string): number {
-  if (!isDuration(value))
-    throw new CliError(`invalid ${flag} "${value}": expected a duration such as 500ms, 30s, 15m or 4h`);
+  const problem = durationProblem(value, { subSecond: true });
+  if (problem !== null)
+    throw new CliError(`invalid ${flag} "${value}": ${problem} (e.g. 500ms, 30s, 15m, 4h)`);
   return durationSeconds(value) * 1000;
 }

@@ -90,7 +90,7 @@ describe('safedeploy catalog validate', () => {
         stderr: [
           `safedeploy: catalog ${dir} has 2 errors:`,
           '  checkout.yaml (document 1): spec.slos[0].objective: must be greater than 0 and less than 100',
-          '  search.yaml (document 1): spec.slos[0].window: must be a Prometheus duration such as 30d, 24h or 1h30m',
+          '  search.yaml (document 1): spec.slos[0].window: must be a duration such as 30s, 15m, 24h, 30d or 1h30m (units y w d h m s ms, largest first, each once)',
           '',
         ].join('\n'),
       });

@@ -108,7 +108,8 @@ describe('loadCatalog', () => {
           file: 'shop.yaml',
           document: 1,
           path: 'spec.slos[0].window',
-          reason: 'must be a Prometheus duration such as 30d, 24h or 1h30m',
+          reason:
+            'must be a duration such as 30s, 15m, 24h, 30d or 1h30m (units y w d h m s ms, largest first, each once)',
         },
       ]);
     });

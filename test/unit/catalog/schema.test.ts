@@ -5,7 +5,8 @@ import { changed, goodDocument, issueLines, renamed, serviceOf, type Doc } from 
 
 const at = (path: string, reason: string) => `checkout.yaml (document 1): ${path}: ${reason}`;
 const OBJECTIVE_RANGE = 'must be greater than 0 and less than 100';
-const DURATION = 'must be a Prometheus duration such as 30d, 24h or 1h30m';
+const DURATION =
+  'must be a duration such as 30s, 15m, 24h, 30d or 1h30m (units y w d h m s ms, largest first, each once)';
 const DNS = 'must be a lowercase DNS label: a-z, 0-9 and "-", starting and ending with a letter or digit';
 const WINDOW = 'must contain {{.window}} where the evaluation window goes, e.g. rate(x[{{.window}}])';
 
@@ -113,8 +114,19 @@ const cases: Case[] = [
   {
     name: 'a zero SLO window is rejected',
     doc: changed('spec.slos.0.window', '0d'),
-    issues: [at('spec.slos[0].window', DURATION)],
+    issues: [at('spec.slos[0].window', 'must be at least 1m')],
   },
+  ...[
+    ['a unit repeated', '1h1h', DURATION],
+    ['units out of order', '30m1h', DURATION],
+    ['a thousand years', '1000y', 'must be at most 1y'],
+    ['a millisecond', '1ms', 'must be whole seconds (no ms here)'],
+    ['shorter than a minute', '30s', 'must be at least 1m'],
+  ].map(([what, window, reason]) => ({
+    name: `an SLO window with ${what} (${window}) is rejected`,
+    doc: changed('spec.slos.0.window', window),
+    issues: [at('spec.slos[0].window', reason!)],
+  })),
   {
     name: 'a freeze duration that is not a duration is rejected',
     doc: changed('spec.governance.freezeDuration', '1 day'),

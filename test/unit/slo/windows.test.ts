@@ -1,4 +1,12 @@
-import { BURN_RATE_RULES, burnRateFactor, durationSeconds, isDuration } from '../../../src/slo/windows';
+import fc from 'fast-check';
+import {
+  BURN_RATE_RULES,
+  burnRateFactor,
+  durationProblem,
+  durationSeconds,
+  formatDuration,
+  isDuration,
+} from '../../../src/slo/windows';
 
 describe('burn-rate factors', () => {
   // SRE Workbook, ch. 5, table 5-8: 2 % in 1h, 5 % in 6h, 10 % in 1d, 10 % in 3d of a 30-day budget.
@@ -22,10 +30,35 @@ describe('Prometheus durations', () => {
     ['500ms', 0.5],
   ])('%s is %d seconds', (text, seconds) => {
     expect(durationSeconds(text)).toBe(seconds);
-    expect(isDuration(text)).toBe(true);
+    expect(isDuration(text, { subSecond: true })).toBe(true);
   });
 
-  it.each(['', '30', 'd', '1.5h', '-5m', '5 m', '0s', '30days'])('"%s" is not a duration', (text) => {
-    expect(isDuration(text)).toBe(false);
+  it.each(['', '30', 'd', '1.5h', '-5m', '5 m', '0s', '30days', '1h1h', '30m1h', '1000y', '500ms', ' 5m'])(
+    '"%s" is not a duration',
+    (text) => {
+      expect(isDuration(text)).toBe(false);
+    },
+  );
+
+  it('allows sub-second durations only where asked to', () => {
+    expect(durationProblem('500ms', { subSecond: true })).toBeNull();
+    expect(durationProblem('1s500ms', { subSecond: true })).toBeNull();
+    expect(durationProblem('500ms')).toBe('must be whole seconds (no ms here)');
+  });
+
+  it('names the bounds it enforces', () => {
+    expect(durationProblem('2y')).toBe('must be at most 1y');
+    expect(durationProblem('10s', { minSeconds: 60 })).toBe('must be at least 1m');
+    expect(formatDuration(5400)).toBe('1h30m');
+  });
+
+  it('reads back every duration it formats', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 365 * 86400 }), (seconds) => {
+        const text = formatDuration(seconds);
+        expect(durationProblem(text)).toBeNull();
+        expect(durationSeconds(text)).toBe(seconds);
+      }),
+    );
   });
 });
