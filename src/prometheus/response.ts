@@ -51,7 +51,8 @@ export function parseSampleValue(text: string): SampleValue {
       invalid: `Prometheus answered a sample value that is not a number: ${JSON.stringify(text.slice(0, 40))}`,
     };
   }
-  const value = Number(text);
+  // "-0" is zero: read it as 0 so no caller has to tell the two apart (Object.is, toEqual).
+  const value = Number(text) + 0;
   // A decimal beyond float64's range overflows to ±Infinity, which is no data like +Inf.
   return { value: Number.isFinite(value) ? value : null };
 }
