@@ -5,11 +5,14 @@
 import { appendFile, mkdir, readFile, readdir, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { withFileLock } from '../lock/file-lock';
+import { HEAD_SUFFIX, headLabel, readHeadFile, writeHeadFile } from './audit-head';
 import {
   chainEntries,
   GENESIS_HASH,
   verifyChain,
   type AuditEntry,
+  type ChainAnchor,
+  type ChainTail,
   type AuditLine,
   type VerifyResult,
 } from './chain';
@@ -44,14 +47,17 @@ export async function appendAudit(
     const lines = chainEntries(tail, entries, tail.eventIds, secrets);
     if (lines.length === 0) return 0;
     const text = lines.map((l) => `${JSON.stringify(l)}\n`).join('');
+    const last = lines[lines.length - 1] as AuditLine;
     try {
       await appendFile(file, text);
+      // After the lines: a crash in between leaves the head behind the chain, which verifies (the
+      // head must be on the chain, not at its end) and is moved by the next append.
+      await writeHeadFile(dataDir, stream, { seq: last.seq, hash: last.hash });
     } catch (err) {
       tails.delete(file);
       throw err;
     }
     // The cache only moves once the lines are really in the file.
-    const last = lines[lines.length - 1] as AuditLine;
     const eventIds = new Set(tail.eventIds);
     for (const l of lines) eventIds.add(l.eventId);
     tails.set(file, { size: tail.size + Buffer.byteLength(text), seq: last.seq, hash: last.hash, eventIds });
@@ -99,10 +105,35 @@ async function readStreamText(dataDir: string, stream: string): Promise<string[]
     .slice(0, -1);
 }
 
-/** Checks every line's hash, sequence number and link to the line before it. */
-export async function verifyStream(dataDir: string, stream: string): Promise<VerifyResult> {
-  return verifyChain(stream, await readStreamText(dataDir, stream));
+export const NO_HEAD_NOTE =
+  'no head record (written before head records): a cut tail or an emptied stream cannot be detected until the next append writes one';
+
+/**
+ * Checks every line's hash, sequence number and link to the line before it, then that the chain
+ * still passes through its head record (audit/<stream>.head.json) and, if given, an exported checkpoint.
+ */
+export async function verifyStream(
+  dataDir: string,
+  stream: string,
+  checkpoint?: ChainTail,
+): Promise<VerifyResult> {
+  const raws = await readStreamText(dataDir, stream);
+  let head: ChainTail | undefined;
+  try {
+    head = await readHeadFile(dataDir, stream);
+  } catch (err) {
+    const reason = `its head record is unreadable: ${err instanceof Error ? err.message : String(err)}`;
+    return { stream, lines: raws.length, broken: { line: raws.length + 1, reason } };
+  }
+  const anchors: ChainAnchor[] = [];
+  if (head) anchors.push({ ...head, source: `its head record ${headLabel(stream)}` });
+  if (checkpoint) anchors.push({ ...checkpoint, source: 'the exported checkpoint' });
+  const result = verifyChain(stream, raws, undefined, anchors);
+  return !head && raws.length > 0 && !result.broken ? { ...result, note: NO_HEAD_NOTE } : result;
 }
+
+/** The stream's recorded head (audit/<stream>.head.json); undefined when it has none. */
+export const readStreamHead = (dataDir: string, stream: string) => readHeadFile(dataDir, stream);
 
 /** The stream's lines, parsed; throws on a line that is not JSON (verify first). */
 export async function readStreamLines(dataDir: string, stream: string): Promise<AuditLine[]> {
@@ -112,8 +143,13 @@ export async function readStreamLines(dataDir: string, stream: string): Promise<
 /** The streams present in the data directory's audit folder. */
 export async function streamsOnDisk(dataDir: string): Promise<string[]> {
   const names = await readdir(path.join(dataDir, 'audit')).catch(() => [] as string[]);
-  return names
-    .filter((n) => n.endsWith('.jsonl'))
-    .map((n) => n.slice(0, -'.jsonl'.length))
-    .sort();
+  // A head record without its stream is a deleted stream, which verify must report.
+  const streams = names.flatMap((n) =>
+    n.endsWith('.jsonl')
+      ? [n.slice(0, -'.jsonl'.length)]
+      : n.endsWith(HEAD_SUFFIX)
+        ? [n.slice(0, -HEAD_SUFFIX.length)]
+        : [],
+  );
+  return [...new Set(streams)].sort();
 }

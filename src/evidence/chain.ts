@@ -29,6 +29,18 @@ export interface VerifyResult {
   lines: number;
   /** The first line (1-based) that breaks the chain, and why. */
   broken?: { line: number; reason: string };
+  /** Why the chain was checked less than fully (e.g. a file stream written before head records). */
+  note?: string;
+}
+
+/**
+ * A point the chain must still pass through (its line at `seq` carries `hash`): a file stream's head
+ * record, which may lag the last line after a crash between append and head write, or an exported
+ * checkpoint (`safedeploy audit checkpoint`) from any store.
+ */
+export interface ChainAnchor extends ChainTail {
+  /** How messages name it, e.g. "the exported checkpoint". */
+  source: string;
 }
 
 export function hashLine(line: Omit<AuditLine, 'hash'>): string {
@@ -62,8 +74,13 @@ export function chainEntries(
  * against the head anchor when the store keeps one: a cut tail or an emptied stream leaves the
  * remaining lines intact, only the anchor still remembers how far the chain went.
  */
-export function verifyChain(stream: string, raws: readonly string[], head?: ChainTail): VerifyResult {
-  const verifier = new ChainVerifier(stream);
+export function verifyChain(
+  stream: string,
+  raws: readonly string[],
+  head?: ChainTail,
+  anchors: readonly ChainAnchor[] = [],
+): VerifyResult {
+  const verifier = new ChainVerifier(stream, anchors);
   for (const raw of raws) if (!verifier.add(raw)) break;
   return verifier.finish(head);
 }
@@ -73,8 +90,13 @@ export class ChainVerifier {
   private end: ChainTail = { seq: 0, hash: GENESIS_HASH };
   private count = 0;
   private broken: VerifyResult['broken'];
+  /** The hash of the line at each anchor's seq, as the chain really holds it. */
+  private readonly atAnchor = new Map<number, string>();
 
-  constructor(private readonly stream: string) {}
+  constructor(
+    private readonly stream: string,
+    private readonly anchors: readonly ChainAnchor[] = [],
+  ) {}
 
   /** False once the chain is broken (later lines cannot be verified). */
   add(raw: string): boolean {
@@ -86,6 +108,7 @@ export class ChainVerifier {
       return false;
     }
     this.end = { seq: problem.seq, hash: problem.hash };
+    if (this.anchors.some((a) => a.seq === problem.seq)) this.atAnchor.set(problem.seq, problem.hash);
     return true;
   }
 
@@ -93,7 +116,30 @@ export class ChainVerifier {
     const result = { stream: this.stream, lines };
     if (this.broken) return { ...result, broken: this.broken };
     const headProblem = head ? compareHead(this.end, head) : null;
-    return headProblem ? { ...result, broken: { line: this.count + 1, reason: headProblem } } : result;
+    if (headProblem) return { ...result, broken: { line: this.count + 1, reason: headProblem } };
+    for (const anchor of this.anchors) {
+      const broken = this.anchorProblem(anchor);
+      if (broken) return { ...result, broken };
+    }
+    return result;
+  }
+
+  private anchorProblem(anchor: ChainAnchor): VerifyResult['broken'] {
+    if (anchor.seq === 0) return undefined;
+    if (this.end.seq < anchor.seq) {
+      const what =
+        this.end.seq === 0 ? 'the stream is empty or deleted' : `the chain ends at seq ${this.end.seq}`;
+      return {
+        line: this.count + 1,
+        reason: `${what}, but ${anchor.source} records seq ${anchor.seq} (lines were removed from the end)`,
+      };
+    }
+    if (this.atAnchor.get(anchor.seq) !== anchor.hash)
+      return {
+        line: anchor.seq,
+        reason: `the line at seq ${anchor.seq} does not match ${anchor.source}: the chain was rewritten`,
+      };
+    return undefined;
   }
 }
 

@@ -1,8 +1,8 @@
 // The embedded default: evidence and audit as files under the data directory (src/evidence/).
-import { appendAudit, readStreamLines, streamsOnDisk, verifyStream } from '../evidence/audit';
+import { appendAudit, readStreamHead, readStreamLines, streamsOnDisk, verifyStream } from '../evidence/audit';
 import type { AuditEntry } from '../evidence/chain';
 import { writeEvidence } from '../evidence/store';
-import type { SafeDeployStore } from './store';
+import type { ChainHead, SafeDeployStore } from './store';
 
 export function fileStore(dataDir: string): SafeDeployStore {
   return {
@@ -12,10 +12,10 @@ export function fileStore(dataDir: string): SafeDeployStore {
       writeEvidence(dataDir, incidentId, name, content, secrets),
     appendAudit: (stream: string, entries: AuditEntry[], secrets?: readonly string[]) =>
       appendAudit(dataDir, stream, entries, secrets),
-    verifyStream: (stream: string) => verifyStream(dataDir, stream),
+    verifyStream: (stream: string, checkpoint?: ChainHead) => verifyStream(dataDir, stream, checkpoint),
     listStreams: () => streamsOnDisk(dataDir),
-    // Files keep no anchor apart from the lines yet.
-    readHead: () => Promise.resolve(undefined),
+    // audit/<stream>.head.json: it may lag the last line after a crash (src/evidence/audit.ts).
+    readHead: (stream: string) => readStreamHead(dataDir, stream),
     readLines: (stream: string) => readStreamLines(dataDir, stream),
     close: () => Promise.resolve(),
   };

@@ -22,8 +22,11 @@ export interface EvidenceStore {
 export interface AuditStore {
   /** Appends the entries whose eventId is not yet in the stream; returns how many were written. */
   appendAudit(stream: string, entries: AuditEntry[], secrets?: readonly string[]): Promise<number>;
-  /** Recomputes the stream's chain and compares its end with the head anchor, when the store keeps one. */
-  verifyStream(stream: string): Promise<VerifyResult>;
+  /**
+   * Recomputes the stream's chain and compares it with the head anchor (when the store keeps one) and
+   * with an exported checkpoint, if given (the chain must still pass through it).
+   */
+  verifyStream(stream: string, checkpoint?: ChainHead): Promise<VerifyResult>;
   /** Every stream the store holds (a verify covers streams added later too). */
   listStreams(): Promise<string[]>;
   /** The chain-head anchor of a stream; undefined when the store keeps none or the stream is new. */

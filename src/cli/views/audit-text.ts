@@ -16,7 +16,8 @@ export function renderAuditVerification(
   const lines = results.map((r) => {
     const label = auditLabel(r.stream, kind).padEnd(width);
     if (r.broken) return `${label}  BROKEN at line ${r.broken.line}: ${r.broken.reason}`;
-    return `${label}  ${plural(r.lines, 'line').padStart(10)}  OK`;
+    const ok = `${label}  ${plural(r.lines, 'line').padStart(10)}  OK`;
+    return r.note ? `${ok} (note: ${r.note})` : ok;
   });
   const total = results.reduce((sum, r) => sum + r.lines, 0);
   const broken = results.filter((r) => r.broken).length;

@@ -81,15 +81,17 @@ export async function insertLines(
 
 /**
  * Verifies one stream in a single read-only snapshot, so appends running meanwhile neither block it
- * nor make it see half a transaction; the chain's end must match the head row.
+ * nor make it see half a transaction; the chain's end must match the head row and the chain must
+ * still pass through the exported checkpoint, if given.
  */
-export async function verifyLines(pool: Pool, stream: string): Promise<VerifyResult> {
+export async function verifyLines(pool: Pool, stream: string, checkpoint?: ChainHead): Promise<VerifyResult> {
   return retryConnection(() =>
     inTransaction(
       pool,
       async (client) => {
         const head = await readHeadWith(client, stream);
-        const verifier = new ChainVerifier(stream);
+        const anchors = checkpoint ? [{ ...checkpoint, source: 'the exported checkpoint' }] : [];
+        const verifier = new ChainVerifier(stream, anchors);
         let count = 0;
         for (let after = 0; ;) {
           const { rows } = await client.query<{ seq: string; line: string }>(

@@ -21,7 +21,7 @@ export function postgresStore(url: string, options: PoolOptions = {}): PostgresS
     writeEvidence: (incidentId, name, content, secrets) =>
       putEvidence(pool, incidentId, name, content, secrets),
     appendAudit: (stream, entries, secrets) => appendLines(pool, stream, entries, secrets),
-    verifyStream: (stream) => verifyLines(pool, stream),
+    verifyStream: (stream, checkpoint) => verifyLines(pool, stream, checkpoint),
     listStreams: () => listStreams(pool),
     readHead: (stream) => readHead(pool, stream),
     readLines: (stream) => readAllLines(pool, stream),
