@@ -117,14 +117,18 @@ export async function verifyStream(
   stream: string,
   checkpoint?: ChainTail,
 ): Promise<VerifyResult> {
-  const raws = await readStreamText(dataDir, stream);
+  // The head first, the lines after: verify takes no lock, and a head is only written once its lines
+  // are whole in the file, so the lines read next always reach it, however many appends run meanwhile.
   let head: ChainTail | undefined;
+  let unreadable: string | undefined;
   try {
     head = await readHeadFile(dataDir, stream);
   } catch (err) {
-    const reason = `its head record is unreadable: ${err instanceof Error ? err.message : String(err)}`;
-    return { stream, lines: raws.length, broken: { line: raws.length + 1, reason } };
+    unreadable = `its head record is unreadable: ${err instanceof Error ? err.message : String(err)}`;
   }
+  const raws = await readStreamText(dataDir, stream);
+  if (unreadable)
+    return { stream, lines: raws.length, broken: { line: raws.length + 1, reason: unreadable } };
   const anchors: ChainAnchor[] = [];
   if (head) anchors.push({ ...head, source: `its head record ${headLabel(stream)}` });
   if (checkpoint) anchors.push({ ...checkpoint, source: 'the exported checkpoint' });
