@@ -30,7 +30,7 @@ export interface ApiDepsOptions {
   /** The catalog already loaded from catalogDir, if the caller validated it. */
   catalog?: Catalog;
   prometheusUrl: string;
-  /** Authorization for Prometheus (from prometheusClientOptions); never logged. */
+  /** Authorization and --prometheus-header headers for Prometheus (from prometheusClientOptions); secrets, never logged. */
   prometheusHeaders?: Record<string, string>;
   temporal: TemporalOptions;
   /**

@@ -1,5 +1,6 @@
 // The explicit step from the versioned spec (schema.ts) to the plain model (model.ts). Nothing past
 // this file sees spec types, so a future safedeploy/v2 only needs a new schema and a new mapping.
+import { normaliseBucketMatchers } from '../prometheus/bucket-bounds';
 import { DEFAULT_GOVERNANCE, type RepoRef, type Rollback, type Service, type Slo } from './model';
 import {
   WINDOW_PLACEHOLDER,
@@ -28,9 +29,12 @@ export function toService(document: ServiceDocument, source: Service['source']):
   };
 }
 
-/** Queries reach the model with one spelling of the placeholder, so substitution is a plain replace. */
+/**
+ * Queries reach the model with one spelling of the placeholder, so substitution is a plain replace, and
+ * with integer bucket bounds matching both `le="1"` and `le="1.0"` (see prometheus/bucket-bounds.ts).
+ */
 export function canonicalQuery(query: string): string {
-  return query.trim().replace(ANY_PLACEHOLDER, CANONICAL_PLACEHOLDER);
+  return normaliseBucketMatchers(query.trim().replace(ANY_PLACEHOLDER, CANONICAL_PLACEHOLDER));
 }
 
 function toOwner(owner: NonNullable<ServiceSpec['owner']>): NonNullable<Service['owner']> {

@@ -1,19 +1,23 @@
 // The Prometheus connection flags shared by every command that reads Prometheus: the URL, its
 // credentials (bearer token file, or basic auth with a password file; never in the URL or on the
-// command line), and the per-request timeout in SafeDeploy's one duration grammar.
+// command line), extra headers such as a tenant's X-Scope-OrgID (--prometheus-header / PROMETHEUS_HEADERS,
+// src/prometheus/client-options.ts), and the per-request timeout in SafeDeploy's one duration grammar.
 import type { Command } from 'commander';
 import { prometheusUrlDefault } from '../config/env';
 import { FileLimitError, KIB, readBoundedFile } from '../files/bounded-read';
 import { parsePrometheusUrl, type PrometheusClientOptions } from '../prometheus/client';
+import { collectHeader, PROMETHEUS_HEADER_FLAG, PROMETHEUS_HEADER_HELP } from '../prometheus/client-options';
 import { PrometheusConfigError } from '../prometheus/errors';
 import { durationProblem, durationSeconds } from '../slo/windows';
 import { CliError } from './errors';
+import { prometheusHeadersOrExit } from './prometheus-headers';
 
 export interface PrometheusFlags {
   prometheus: string;
   prometheusBearerTokenFile?: string;
   prometheusBasicAuthUser?: string;
   prometheusBasicAuthPasswordFile?: string;
+  prometheusHeader?: string[];
 }
 
 /** A token or password file is a line of text; anything larger is the wrong file. */
@@ -37,7 +41,8 @@ export function addPrometheusOptions(command: Command): Command {
       '--prometheus-basic-auth-password-file <file>',
       'file holding the basic auth password (env PROMETHEUS_BASIC_AUTH_PASSWORD_FILE)',
       optional('PROMETHEUS_BASIC_AUTH_PASSWORD_FILE'),
-    );
+    )
+    .option(PROMETHEUS_HEADER_FLAG, PROMETHEUS_HEADER_HELP, collectHeader, []);
 }
 
 /**
@@ -46,6 +51,14 @@ export function addPrometheusOptions(command: Command): Command {
  * with a credential in it.
  */
 export async function prometheusClientOptions(
+  flags: PrometheusFlags,
+): Promise<Pick<PrometheusClientOptions, 'url' | 'headers'>> {
+  const extra = prometheusHeadersOrExit(flags.prometheusHeader);
+  const connection = await prometheusConnection(flags);
+  return { url: connection.url, headers: { ...extra, ...connection.headers } };
+}
+
+async function prometheusConnection(
   flags: PrometheusFlags,
 ): Promise<Pick<PrometheusClientOptions, 'url' | 'headers'>> {
   let target: ReturnType<typeof parsePrometheusUrl>;

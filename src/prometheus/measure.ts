@@ -3,8 +3,9 @@
 import type { Service } from '../catalog/model';
 import type { RawMeasurement, SloMeasurement } from '../slo/assess';
 import { ALERT_WINDOWS } from '../slo/windows';
-import { queryBatch, type BatchOptions, type NamedQuery } from './batch';
+import { queryBatch, type BatchOptions, type BatchResult, type NamedQuery } from './batch';
 import type { PrometheusClient } from './client';
+import { closedRange } from './closed-range';
 
 export interface SliFailure {
   service: string;
@@ -39,7 +40,9 @@ export async function measureFleet(
   const measurement: FleetMeasurement = { slos: new Map(), failures: [] };
   const windows = [...queriesByWindow(services)];
   // Windows are independent requests; asking them concurrently keeps an evaluation to the slowest one.
-  const batches = await Promise.all(windows.map(([, queries]) => queryBatch(client, queries, at, options)));
+  const batches = await Promise.all(
+    windows.map(([window, queries]) => measureWindow(client, window, queries, at, options)),
+  );
   windows.forEach(([window, queries], i) => {
     const batch = batches[i]!;
     for (const q of queries) {
@@ -57,16 +60,55 @@ export async function measureFleet(
   return measurement;
 }
 
+/** One window's batch; SLOs whose total is empty are asked again over the closed range (closed-range.ts). */
+async function measureWindow(
+  client: PrometheusClient,
+  window: string,
+  queries: WindowQuery[],
+  at: Date,
+  options: BatchOptions,
+): Promise<BatchResult> {
+  const result = await queryBatch(client, queries, at, options);
+  const failed = new Set(result.failures.map((f) => sloOf(f.id)));
+  const empty = new Set(
+    queries
+      .filter((q) => q.id.endsWith('\u0000totals') && result.values.get(q.id) === null)
+      .map((q) => sloOf(q.id))
+      .filter((slo) => !failed.has(slo)),
+  );
+  if (empty.size === 0) return result;
+  const closed = closedRange(window);
+  const retry = queries
+    .filter((q) => empty.has(sloOf(q.id)))
+    .map((q) => ({ id: q.id, expr: renderQuery(q.template, closed) }));
+  const second = await queryBatch(client, retry, at, options);
+  for (const q of retry) {
+    const totals = second.values.get(`${sloOf(q.id)}\u0000totals`) ?? null;
+    if (totals !== null) result.values.set(q.id, second.values.get(q.id) ?? null);
+  }
+  return result;
+}
+
+/** `service\0slo\0kind` → `service\0slo`. */
+function sloOf(id: string): string {
+  return id.slice(0, id.lastIndexOf('\u0000'));
+}
+
+interface WindowQuery extends NamedQuery {
+  template: string;
+}
+
 /** Group every SLI query by window; ids encode service, SLO and kind. */
-function queriesByWindow(services: Service[]): Map<string, NamedQuery[]> {
-  const byWindow = new Map<string, NamedQuery[]>();
+function queriesByWindow(services: Service[]): Map<string, WindowQuery[]> {
+  const byWindow = new Map<string, WindowQuery[]>();
   for (const service of services) {
     for (const slo of service.slos) {
       for (const window of new Set<string>([...ALERT_WINDOWS, slo.window])) {
         const list = byWindow.get(window) ?? [];
         const id = (kind: string) => [service.name, slo.name, kind].join('\u0000');
-        list.push({ id: id('errors'), expr: renderQuery(slo.sli.events.errorQuery, window) });
-        list.push({ id: id('totals'), expr: renderQuery(slo.sli.events.totalQuery, window) });
+        const { errorQuery, totalQuery } = slo.sli.events;
+        list.push({ id: id('errors'), expr: renderQuery(errorQuery, window), template: errorQuery });
+        list.push({ id: id('totals'), expr: renderQuery(totalQuery, window), template: totalQuery });
         byWindow.set(window, list);
       }
     }

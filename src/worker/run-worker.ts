@@ -17,7 +17,7 @@ export interface WorkerConfig {
   temporal: TemporalOptions;
   catalogDir: string;
   prometheusUrl: string;
-  /** Authorization for Prometheus (from prometheusClientOptions); never logged. */
+  /** Authorization and --prometheus-header headers for Prometheus (from prometheusClientOptions); secrets, never logged. */
   prometheusHeaders?: Record<string, string>;
   /** The git mirror cache (and the file store, unless `store` is given); each replica may keep its own. */
   dataDir: string;
@@ -47,6 +47,7 @@ export async function createSafeDeployWorker(config: WorkerConfig): Promise<Work
     ...secretsOf(github),
     ...(config.temporal.apiKey ? [config.temporal.apiKey] : []),
     ...notify.secrets,
+    ...Object.values(config.prometheusHeaders ?? {}),
   ];
   const client = await connectClient(config.temporal);
   const connection = await NativeConnection.connect({

@@ -137,7 +137,7 @@ async function runApi(flags: ApiFlags): Promise<void> {
     ...(token ? { token } : {}),
     protectMetrics: flags.protectMetrics ?? false,
     refreshIntervalMs: refreshMs,
-    secrets: secretsOf(temporal),
+    secrets: [...secretsOf(temporal), ...Object.values(prometheus.headers ?? {})],
     alertIntake: intake,
   });
   const url = await app.listen(listen).catch(async (err: unknown) => {
