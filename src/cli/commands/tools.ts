@@ -17,12 +17,16 @@ export function registerToolsCommands(program: Command): void {
         '($XDG_CACHE_HOME/safedeploy); honours $TEMPORAL_CLI, $PROMETHEUS_BIN and $ALERTMANAGER_BIN',
     )
     .option('--json', 'print the tool paths as JSON')
-    .action(async (options: { json?: boolean }) => {
+    .option(
+      '--test-backends',
+      'also Prometheus 3 and Sloth (Go builds) and VictoriaMetrics, which the backend tests use',
+    )
+    .action(async (options: { json?: boolean; testBackends?: boolean }) => {
       const log = (message: string): void => {
         process.stderr.write(`safedeploy tools: ${message}\n`);
       };
       try {
-        const installed = await installTools({ log });
+        const installed = await installTools({ log, testBackends: options.testBackends === true });
         process.stdout.write(describeInstalledTools(installed, options.json === true));
       } catch (err) {
         throw new CliError(err instanceof Error ? err.message : String(err), EXIT.unavailable);

@@ -1,0 +1,52 @@
+// The Prometheus-compatible backends the SLO engine is tested against: Debian's Prometheus 2.42, Prometheus 3
+// built from its Go module, and Debian's VictoriaMetrics 1.79. Each starts on a fresh temporary directory
+// with optional backfilled history and live scrape targets; stop() also deletes the directory.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensurePrometheus3 } from '../../src/tools/prometheus3-bin';
+import { startPrometheus, type PrometheusServer, type ScrapeTarget } from '../../src/tools/prometheus-server';
+import { startVictoriaMetrics } from '../../src/tools/victoria-metrics-server';
+
+export interface BackendOptions {
+  backfill?: string;
+  scrapeTargets?: ScrapeTarget[];
+}
+
+export interface Backend {
+  name: string;
+  start(dataDir: string, options: BackendOptions): Promise<PrometheusServer>;
+}
+
+export const BACKENDS: readonly Backend[] = [
+  { name: 'Prometheus 2.42', start: (dataDir, options) => startPrometheus({ dataDir, ...options }) },
+  {
+    name: 'Prometheus 3',
+    start: async (dataDir, options) =>
+      startPrometheus({ dataDir, ...options, binaries: await ensurePrometheus3() }),
+  },
+  {
+    name: 'VictoriaMetrics 1.79',
+    start: (dataDir, options) => startVictoriaMetrics({ dataDir, ...options }),
+  },
+];
+
+export async function startBackend(backend: Backend, options: BackendOptions): Promise<PrometheusServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'safedeploy-backend-'));
+  try {
+    const server = await backend.start(dir, options);
+    return {
+      url: server.url,
+      stop: async () => {
+        try {
+          await server.stop();
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      },
+    };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
