@@ -25,6 +25,7 @@ describe('parsePrometheusHeaders', () => {
     ['a name with a space', 'X Scope: secret-value', /expected "Name: value"/],
     ['an empty value', 'X-Scope-OrgID:', /needs a value/],
     ['a header the client sets', 'Content-Type: secret-value', /cannot be overridden/],
+    ['credentials as a header', 'authorization: Bearer secret-value', /--prometheus-bearer-token-file/],
   ])('refuses %s without echoing the value', (_name, header, message) => {
     expect(() => parsePrometheusHeaders([header], undefined)).toThrow(message);
     try {
