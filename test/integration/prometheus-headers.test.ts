@@ -81,10 +81,11 @@ it('reads PROMETHEUS_HEADERS', async () => {
   expect(run.code).toBe(0);
 });
 
-it('without the tenant the SLO is no-data, and the tenant value is never printed', async () => {
+// A gateway's 401 is Prometheus refusing SafeDeploy: one unauthorized error, exit 3 (src/prometheus/errors.ts).
+it("with the wrong tenant the gateway's 401 is exit 3, and the tenant value is never printed", async () => {
   const run = await evaluate(['--prometheus-header', 'X-Scope-OrgID: wrong-secret-tenant']);
-  expect(run.code).toBe(1);
-  expect(jsonOf<{ services: { severity: string }[] }>(run).services[0]!.severity).toBe('no-data');
+  expect(run.code).toBe(3);
+  expect(run.stderr).toMatch(/unauthorized/);
   expect(run.stdout + run.stderr).not.toContain('wrong-secret-tenant');
 });
 
