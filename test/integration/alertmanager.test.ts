@@ -116,7 +116,8 @@ describe('a page from a real Alertmanager HA pair', () => {
       'the incident opened by the page',
     );
     expect(v.transitions[0]!.reason).toContain('Alertmanager: CheckoutErrorBudgetBurn firing since');
-    expect(v.severity).toBe('fast-burn');
+    // No severity check here: the fleet evaluation re-observes the service at once and, seeing no burn of
+    // its own, may already have set it back to normal (that is how resolution follows SafeDeploy's SLOs).
     // Both Alertmanagers delivered the page: one opened the incident, the other was a duplicate.
     const pages = await waitFor(
       () => {
