@@ -22,11 +22,16 @@ beforeAll(async () => {
   world.exporter.fastBurn('spike');
   client = await namespaceClient(NAMESPACE);
   api = await startApi(world, NAMESPACE, { gateMaxAgeMs: MAX_AGE_MS });
-  // Prometheus has scraped the exporter once the raw evaluation sees the burn.
+  // Prometheus has scraped the exporter once the raw evaluation sees the burn (a deny alone could be
+  // the no-data answer from before the first scrape) and the steady service as healthy.
   await waitFor(
-    async () => ((await api.call('/v1/gate?service=spike')).json.verdict === 'deny' ? true : undefined),
+    async () => {
+      const spike = (await api.call('/v1/gate?service=spike')).json;
+      const steady = (await api.call('/v1/gate?service=steady')).json;
+      return spike.severity === 'fast-burn' && steady.verdict === 'allow' ? true : undefined;
+    },
     30_000,
-    'the spike to be measured',
+    'the spike and the steady service to be measured',
   );
 }, 120_000);
 
