@@ -66,11 +66,15 @@ describe('the prebuilt workflow bundle', () => {
           'the governance audit line',
         );
         expect(audit).toMatch(/"type":"frozen"/);
-        // Idle before terminating: the activity completed and the workflow is waiting on its freeze timer.
+        // Idle before terminating: the activity completed and the workflow is waiting on its freeze timer
+        // (its notification child may start after the timer, so the timer need not be the last event).
         const events = await waitFor(
           async () => {
             const history = (await handle.fetchHistory()).events ?? [];
-            return history.at(-1)?.timerStartedEventAttributes ? history : undefined;
+            const last = history.at(-1);
+            const busy =
+              last?.workflowTaskScheduledEventAttributes ?? last?.workflowTaskStartedEventAttributes;
+            return history.some((e) => e.timerStartedEventAttributes) && !busy ? history : undefined;
           },
           20_000,
           'the workflow to wait on its timer',

@@ -40,7 +40,8 @@ describe('Prometheus sample values', () => {
         expect(text.trim()).toBe(text);
         expect(text).not.toBe('');
         expect(parsed.value === null || Number.isFinite(parsed.value)).toBe(true);
-        if (parsed.value !== null) expect(parsed.value).toBe(Number(text));
+        // `+ 0`: "-0" reads as 0.
+        if (parsed.value !== null) expect(parsed.value).toBe(Number(text) + 0);
       }),
       { numRuns: 5000 },
     );
