@@ -6,7 +6,7 @@ import path from 'node:path';
 import { DEFAULT_GOVERNANCE, type Catalog, type Service } from '../src/catalog/model';
 import { evaluateFleet } from '../src/evaluation/evaluate-fleet';
 import { PrometheusClient } from '../src/prometheus/client';
-import { startPrometheus } from '../src/tools/prometheus-server';
+import { startPrometheus } from '../src/servers/prometheus-server';
 import { HOUR, DAY, renderOpenMetrics, type TrafficProfile } from '../test/support/history';
 
 const SIZES = [10, 100, 1000];

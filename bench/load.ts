@@ -1,8 +1,8 @@
 // HTTP load for the gate benchmark: Apache Bench (`ab`, Debian's apache2-utils) found like the
 // project's other tools ($AB_BIN, then $PATH), or, when it is missing or fails, a small built-in
 // generator with the same measures (requests/s, p50 and p99 latency).
-import { runCommand } from '../src/tools/exec';
-import { findOnPath, isExecutable } from '../src/tools/exec';
+import { runCommand } from '../src/process/exec';
+import { findOnPath, isExecutable } from '../src/process/exec';
 
 export interface LoadResult {
   tool: 'ab' | 'node';

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Command } from 'commander';
-import { pollUntil } from '../tools/poll';
+import { pollUntil } from '../process/poll';
 import { outcomeQuery, type ActionOutcome } from '../../workflows/messages';
 import { CliError, EXIT } from './errors';
 import { printText } from './output';

@@ -1,7 +1,7 @@
 // The SafeDeploy processes of the stack — the worker and the HTTP API — run as children through the
 // same CLI users run (`safedeploy worker`, `safedeploy api`), so the stack exercises exactly that.
-import { startManagedProcess, type ManagedProcess } from '../tools/managed-process';
-import { pollUntil } from '../tools/poll';
+import { startManagedProcess, type ManagedProcess } from '../process/managed-process';
+import { pollUntil } from '../process/poll';
 import { cliLauncher } from './layout';
 
 /** Durations (Prometheus syntax) short enough to watch a whole incident in minutes. */

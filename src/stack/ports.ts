@@ -1,7 +1,7 @@
 // The stack's ports: the well-known defaults when they are free, so bookmarks and the docs work; a
 // free port (announced) when a default is taken; and an error when a port asked for is taken.
 import { createServer } from 'node:net';
-import { freePort } from '../tools/ports';
+import { freePort } from '../process/ports';
 
 export const DEFAULT_PORTS = {
   temporal: 7233,

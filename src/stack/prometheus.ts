@@ -1,7 +1,7 @@
 // The stack's Prometheus: data in the data folder, the demo service scraped every 2 s, and the
 // demo service's healthy history backfilled for any time it has no data of (see history.ts).
 import type { ToolLog } from '../tools/log';
-import { startPrometheus, type PrometheusServer } from '../tools/prometheus-server';
+import { startPrometheus, type PrometheusServer } from '../servers/prometheus-server';
 import { historyGap, historyOpenMetrics, recordCoverage } from './history';
 
 export interface StackPrometheusOptions {

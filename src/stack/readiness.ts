@@ -2,8 +2,8 @@
 // child dies afterwards (the start command stops the whole stack rather than limp on).
 import { workflowIds } from '../incident/ids';
 import { connectClient } from '../temporal/connection';
-import type { ManagedProcess } from '../tools/managed-process';
-import { pollUntil } from '../tools/poll';
+import type { ManagedProcess } from '../process/managed-process';
+import { pollUntil } from '../process/poll';
 import { fleetQuery } from '../../workflows/messages';
 import type { ChildCommon } from './children';
 

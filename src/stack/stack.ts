@@ -4,8 +4,8 @@
 import { mkdir } from 'node:fs/promises';
 import { ensurePrometheus } from '../tools/prometheus-bin';
 import { ensureTemporalCli } from '../tools/temporal-cli';
-import { startTemporalDevServer } from '../tools/temporal-dev-server';
-import { startDemoService } from '../demo/service';
+import { startTemporalDevServer } from '../servers/temporal-dev-server';
+import { startDemoService } from '../demo-service/service';
 import { writeStackCatalog } from './catalog';
 import { startApiChild, startWorkerChild, type ChildCommon, type DemoTimings } from './children';
 import { ensureEnvRepo } from './env-repo';

@@ -9,7 +9,7 @@ import { chmod, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promi
 import { join, resolve } from 'node:path';
 import { toolsCacheDir } from './cache';
 import { fetchDebianPackage } from './debian-package';
-import { findOnPath, isExecutable } from './exec';
+import { findOnPath, isExecutable } from '../process/exec';
 import { withFileLock } from '../lock/file-lock';
 import { BUILD_LOCK, silentLog, type EnsureToolOptions } from './log';
 

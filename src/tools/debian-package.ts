@@ -3,7 +3,7 @@
 // never looks like a usable install. No service is started and nothing is written system-wide.
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { findOnPath, runCommand } from './exec';
+import { findOnPath, runCommand } from '../process/exec';
 import type { ToolLog } from './log';
 
 export interface DebianPackage {

@@ -5,7 +5,7 @@
 import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { toolsCacheDir } from './cache';
-import { findOnPath, isExecutable, runCommand } from './exec';
+import { findOnPath, isExecutable, runCommand } from '../process/exec';
 import { withFileLock } from '../lock/file-lock';
 import { BUILD_LOCK, silentLog, type EnsureToolOptions } from './log';
 

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { toolsCacheDir } from './cache';
 import { fetchDebianPackage } from './debian-package';
-import { findOnPath, isExecutable } from './exec';
+import { findOnPath, isExecutable } from '../process/exec';
 import { withFileLock } from '../lock/file-lock';
 import { BUILD_LOCK, silentLog, type EnsureToolOptions } from './log';
 

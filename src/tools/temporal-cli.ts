@@ -2,7 +2,7 @@
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { toolsCacheDir } from './cache';
-import { findOnPath, isExecutable, runCommand } from './exec';
+import { findOnPath, isExecutable, runCommand } from '../process/exec';
 import { withFileLock } from '../lock/file-lock';
 import { BUILD_LOCK } from './log';
 import { silentLog, type EnsureToolOptions, type ToolLog } from './log';

@@ -3,7 +3,7 @@
 import { join, resolve } from 'node:path';
 import { toolsCacheDir } from './cache';
 import { fetchDebianPackage } from './debian-package';
-import { isExecutable } from './exec';
+import { isExecutable } from '../process/exec';
 import { withFileLock } from '../lock/file-lock';
 import { BUILD_LOCK, silentLog, type EnsureToolOptions } from './log';
 

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ensureAlertmanager } from '../../src/tools/alertmanager-bin';
-import { outputSection, startManagedProcess } from '../../src/tools/managed-process';
-import { pollUntil } from '../../src/tools/poll';
-import { freePort } from '../../src/tools/ports';
+import { outputSection, startManagedProcess } from '../../src/process/managed-process';
+import { pollUntil } from '../../src/process/poll';
+import { freePort } from '../../src/process/ports';
 
 export interface TestAlertmanager {
   /** host:port, as Prometheus's alerting target. */

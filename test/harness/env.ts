@@ -1,6 +1,6 @@
 // How the jest global setup hands the shared Temporal dev server to test files (environment variables, which
 // jest workers inherit) and to the global teardown (a global, shared by setup and teardown only).
-import type { TemporalDevServer } from '../../src/tools/temporal-dev-server';
+import type { TemporalDevServer } from '../../src/servers/temporal-dev-server';
 
 export const HARNESS_ENV = {
   /** host:port of the Temporal frontend; set it before running jest to use an external server instead. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ensureAlertmanager } from '../../src/tools/alertmanager-bin';
 import { ensurePrometheus } from '../../src/tools/prometheus-bin';
 import { ensureTemporalCli } from '../../src/tools/temporal-cli';
-import { startTemporalDevServer } from '../../src/tools/temporal-dev-server';
+import { startTemporalDevServer } from '../../src/servers/temporal-dev-server';
 import { HARNESS_ENV, saveHarnessState } from './env';
 import { createDatabase, POSTGRES_ENV, runDatabaseName, serverUrl } from './postgres';
 

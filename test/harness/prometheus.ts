@@ -9,7 +9,7 @@ import {
   startPrometheus,
   type PrometheusServer,
   type StartPrometheusOptions,
-} from '../../src/tools/prometheus-server';
+} from '../../src/servers/prometheus-server';
 
 export { waitFor } from './wait';
 

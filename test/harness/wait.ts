@@ -1,4 +1,4 @@
-import { pollUntil } from '../../src/tools/poll';
+import { pollUntil } from '../../src/process/poll';
 
 /**
  * Polls `probe` until it returns something other than undefined/false (a throw counts as "not yet") and

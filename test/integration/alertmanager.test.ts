@@ -8,7 +8,7 @@ import type { Worker } from '@temporalio/worker';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { workflowIds } from '../../src/incident/ids';
-import type { PrometheusServer } from '../../src/tools/prometheus-server';
+import type { PrometheusServer } from '../../src/servers/prometheus-server';
 import { fleetQuery, incidentQuery } from '../../workflows/messages';
 import { startTestAlertmanager, type TestAlertmanager } from '../harness/alertmanager';
 import { namespaceClient } from '../harness/namespaces';

@@ -2,7 +2,7 @@
 // the shared Temporal dev server (its own namespace, no worker: no incident or freeze exists): every
 // verdict, judged by the conditions of the AnalysisTemplate we ship, and every way it fails closed.
 import type { Client } from '@temporalio/client';
-import { freePort } from '../../src/tools/ports';
+import { freePort } from '../../src/process/ports';
 import { waitFor } from '../harness/prometheus';
 import { namespaceClient } from '../harness/namespaces';
 import { uniqueId } from '../harness/temporal';

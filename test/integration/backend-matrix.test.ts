@@ -10,7 +10,7 @@ import type { Catalog } from '../../src/catalog/model';
 import { evaluateFleet, type FleetEvaluation } from '../../src/evaluation/evaluate-fleet';
 import { PrometheusClient } from '../../src/prometheus/client';
 import { measureFleet, sloKey } from '../../src/prometheus/measure';
-import type { PrometheusServer } from '../../src/tools/prometheus-server';
+import type { PrometheusServer } from '../../src/servers/prometheus-server';
 import { ALERT_WINDOWS, durationSeconds } from '../../src/slo/windows';
 import { END, SCENARIOS, serviceYaml } from '../fixtures/fleet-scenarios';
 import { startTestExporter, waitFor, type TestExporter } from '../harness/prometheus';

@@ -1,7 +1,7 @@
 // Every error an operator can hit with the incident, proposal and freeze commands, through the real
 // binary: one clear line on stderr and a documented exit code, never a stack trace. Needs only a
 // Temporal namespace (no worker): unknown ids are unknown, usage errors never reach Temporal.
-import { freePort } from '../../src/tools/ports';
+import { freePort } from '../../src/process/ports';
 import { namespaceClient } from '../harness/namespaces';
 import { testTemporalAddress, uniqueId } from '../harness/temporal';
 import { runCli, type CliResult } from '../support/cli';

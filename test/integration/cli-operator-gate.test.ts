@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { GateAnswer } from '../../src/operator/gate';
 import type { FleetReport } from '../../src/operator/report';
-import { freePort } from '../../src/tools/ports';
+import { freePort } from '../../src/process/ports';
 import { namespaceClient } from '../harness/namespaces';
 import { testTemporalAddress, uniqueId } from '../harness/temporal';
 import { waitFor } from '../harness/wait';

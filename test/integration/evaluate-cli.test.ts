@@ -3,8 +3,8 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../src/tools/ports';
-import { startPrometheus } from '../../src/tools/prometheus-server';
+import { freePort } from '../../src/process/ports';
+import { startPrometheus } from '../../src/servers/prometheus-server';
 import type { SloAssessment } from '../../src/slo/assess';
 import { ALERT_WINDOWS, durationSeconds } from '../../src/slo/windows';
 import { END, SCENARIOS, serviceYaml, type ServiceScenario } from '../fixtures/fleet-scenarios';

@@ -11,7 +11,7 @@ import { createApiDeps, type ApiDeps } from '../../src/api/deps';
 import { buildApiServer } from '../../src/api/server';
 import type { GateAnswer } from '../../src/operator/gate';
 import type { GateReport } from '../../src/operator/gate-report';
-import { startPrometheus, type PrometheusServer } from '../../src/tools/prometheus-server';
+import { startPrometheus, type PrometheusServer } from '../../src/servers/prometheus-server';
 import { serviceYaml } from '../fixtures/fleet-scenarios';
 import { namespaceClient } from '../harness/namespaces';
 import { testTemporalAddress, uniqueId } from '../harness/temporal';

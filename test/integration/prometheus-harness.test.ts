@@ -1,6 +1,6 @@
 // The Prometheus test harness is real: backfilled history is queryable at a fixed past time (also a month
 // back, so retention must not delete it), and live scrapes of a test-controlled exporter show up.
-import type { PrometheusServer } from '../../src/tools/prometheus-server';
+import type { PrometheusServer } from '../../src/servers/prometheus-server';
 import { startTestExporter, startTestPrometheus, waitFor, withPrometheus } from '../harness/prometheus';
 
 /** 2026-01-01T00:00:00Z: the end of the backfilled history. */

@@ -5,7 +5,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startPrometheus, type PrometheusServer } from '../../src/tools/prometheus-server';
+import { startPrometheus, type PrometheusServer } from '../../src/servers/prometheus-server';
 import { END, SCENARIOS, serviceYaml } from '../fixtures/fleet-scenarios';
 import { jsonOf, runCli } from '../support/cli';
 import { DEFAULT_HISTORY, renderOpenMetrics } from '../support/history';

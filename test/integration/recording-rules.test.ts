@@ -10,7 +10,7 @@ import { buildApiServer } from '../../src/api/server';
 import { loadCatalog } from '../../src/catalog/loader';
 import { evaluateFleet, type FleetEvaluation } from '../../src/evaluation/evaluate-fleet';
 import { PrometheusClient } from '../../src/prometheus/client';
-import { runCommand } from '../../src/tools/exec';
+import { runCommand } from '../../src/process/exec';
 import { ensurePrometheus } from '../../src/tools/prometheus-bin';
 import { namespaceClient } from '../harness/namespaces';
 import { testTemporalAddress, uniqueId } from '../harness/temporal';

@@ -13,8 +13,8 @@ import { findIncident } from '../../src/operator/incidents';
 import { READY_LINE } from '../../src/stack/banner';
 import { connectClient } from '../../src/temporal/connection';
 import { PORT_FLAGS, type PortName } from '../../src/stack/ports';
-import { pollUntil } from '../../src/tools/poll';
-import { freePort } from '../../src/tools/ports';
+import { pollUntil } from '../../src/process/poll';
+import { freePort } from '../../src/process/ports';
 import { BIN, runCli } from '../support/cli';
 import { waitFor } from '../harness/wait';
 

@@ -10,7 +10,7 @@ import type { Catalog } from '../../src/catalog/model';
 import { parseCatalogText } from '../../src/catalog/parse';
 import { evaluateFleet } from '../../src/evaluation/evaluate-fleet';
 import { PrometheusClient } from '../../src/prometheus/client';
-import { startPrometheus } from '../../src/tools/prometheus-server';
+import { startPrometheus } from '../../src/servers/prometheus-server';
 import { END, SCENARIOS, serviceYaml, type ServiceScenario } from '../fixtures/fleet-scenarios';
 import { jsonOf, runCli } from '../support/cli';
 import { DEFAULT_HISTORY, renderOpenMetrics } from '../support/history';

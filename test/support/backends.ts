@@ -5,8 +5,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePrometheus3 } from '../../src/tools/prometheus3-bin';
-import { startPrometheus, type PrometheusServer, type ScrapeTarget } from '../../src/tools/prometheus-server';
-import { startVictoriaMetrics } from '../../src/tools/victoria-metrics-server';
+import {
+  startPrometheus,
+  type PrometheusServer,
+  type ScrapeTarget,
+} from '../../src/servers/prometheus-server';
+import { startVictoriaMetrics } from '../../src/servers/victoria-metrics-server';
 
 export interface BackendOptions {
   backfill?: string;

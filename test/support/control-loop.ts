@@ -10,7 +10,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
 import { workflowIds } from '../../src/incident/ids';
 import { ALERT_WINDOWS } from '../../src/slo/windows';
-import type { PrometheusServer } from '../../src/tools/prometheus-server';
+import type { PrometheusServer } from '../../src/servers/prometheus-server';
 import { createSafeDeployWorker } from '../../src/worker/run-worker';
 import type { IncidentTimings } from '../../workflows/messages';
 import { createBareRepo, seedHistory } from '../harness/git';

@@ -4,8 +4,8 @@
 // the second, which reads the 5m series the first pass wrote.
 import { mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { runCommand } from '../../src/tools/exec';
-import { startPrometheus, type PrometheusServer } from '../../src/tools/prometheus-server';
+import { runCommand } from '../../src/process/exec';
+import { startPrometheus, type PrometheusServer } from '../../src/servers/prometheus-server';
 import { ensurePrometheus } from '../../src/tools/prometheus-bin';
 import { runCli } from './cli';
 

@@ -2,7 +2,7 @@
 // local stack runs it in-process). Demo only: /admin/faults is unauthenticated by design.
 import type { Command } from 'commander';
 import { envOr } from '../../config/env';
-import { startDemoService } from '../../demo/service';
+import { startDemoService } from '../../demo-service/service';
 import { CliError, EXIT } from '../errors';
 import { parseListen } from './api';
 

@@ -4,7 +4,7 @@ import { workflowIds } from '../../incident/ids';
 import { findIncident } from '../../operator/incidents';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../temporal/search-attributes';
 import { fleetQuery } from '../../../workflows/messages';
-import { setDemoFaults } from '../client';
+import { setDemoFaults } from '../../demo-service/client';
 import { safedeploy } from './commands';
 import { workflowLink, workflowListLink, type DemoContext } from './context';
 import { releaseNextVersion } from './env-moves';

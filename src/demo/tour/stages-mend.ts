@@ -2,7 +2,7 @@
 // resolves, and the postmortem closes the record.
 import { changeBranch } from '../../gitops/branch';
 import { workflowIds } from '../../incident/ids';
-import { setDemoFaults } from '../client';
+import { setDemoFaults } from '../../demo-service/client';
 import { safedeploy } from './commands';
 import { workflowLink } from './context';
 import { mergeAsReviewer, showBranch } from './env-moves';

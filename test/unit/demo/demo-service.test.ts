@@ -1,7 +1,7 @@
 // The demo service and the history the local stack backfills: the series the catalog's SLI queries
 // read exist from the start, faults take exactly the share asked for, and bad admin input is refused.
-import { FaultInjector } from '../../../src/demo/faults';
-import { startDemoService, type DemoService } from '../../../src/demo/service';
+import { FaultInjector } from '../../../src/demo-service/faults';
+import { startDemoService, type DemoService } from '../../../src/demo-service/service';
 import { nextMinor } from '../../../src/demo/tour/env-moves';
 import { historyOpenMetrics } from '../../../src/stack/history';
 

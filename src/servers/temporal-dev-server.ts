@@ -3,11 +3,11 @@
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { SAFEDEPLOY_SEARCH_ATTRIBUTES, type AnySearchAttributeKey } from '../temporal/search-attributes';
-import { silentLog, type ToolLog } from './log';
-import { outputSection, startManagedProcess, type ManagedProcess } from './managed-process';
-import { pollUntil } from './poll';
-import { freePort } from './ports';
-import { ensureTemporalCli } from './temporal-cli';
+import { silentLog, type ToolLog } from '../tools/log';
+import { outputSection, startManagedProcess, type ManagedProcess } from '../process/managed-process';
+import { pollUntil } from '../process/poll';
+import { freePort } from '../process/ports';
+import { ensureTemporalCli } from '../tools/temporal-cli';
 
 export interface StartTemporalDevServerOptions {
   /** SQLite file for state that survives restarts; in-memory when omitted. */

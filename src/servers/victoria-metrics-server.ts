@@ -5,12 +5,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { silentLog, type ToolLog } from './log';
-import { outputSection, startManagedProcess } from './managed-process';
-import { pollUntil } from './poll';
-import { freePort } from './ports';
+import { silentLog, type ToolLog } from '../tools/log';
+import { outputSection, startManagedProcess } from '../process/managed-process';
+import { pollUntil } from '../process/poll';
+import { freePort } from '../process/ports';
 import type { PrometheusServer, ScrapeTarget } from './prometheus-server';
-import { ensureVictoriaMetrics } from './victoria-metrics-bin';
+import { ensureVictoriaMetrics } from '../tools/victoria-metrics-bin';
 
 export interface StartVictoriaMetricsOptions {
   dataDir: string;

@@ -3,12 +3,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { runCommand } from './exec';
-import { silentLog, type ToolLog } from './log';
-import { outputSection, startManagedProcess, type ManagedProcess } from './managed-process';
-import { pollUntil } from './poll';
-import { freePort } from './ports';
-import { ensurePrometheus, type PrometheusBinaries } from './prometheus-bin';
+import { runCommand } from '../process/exec';
+import { silentLog, type ToolLog } from '../tools/log';
+import { outputSection, startManagedProcess, type ManagedProcess } from '../process/managed-process';
+import { pollUntil } from '../process/poll';
+import { freePort } from '../process/ports';
+import { ensurePrometheus, type PrometheusBinaries } from '../tools/prometheus-bin';
 
 export interface ScrapeTarget {
   job: string;
