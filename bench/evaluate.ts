@@ -3,11 +3,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_GOVERNANCE, type Catalog, type Service } from '../src/catalog/model';
+import type { Catalog } from '../src/catalog/model';
 import { evaluateFleet } from '../src/evaluation/evaluate-fleet';
 import { PrometheusClient } from '../src/prometheus/client';
 import { startPrometheus } from '../src/servers/prometheus-server';
-import { HOUR, DAY, renderOpenMetrics, type TrafficProfile } from '../test/support/history';
+import { HOUR, DAY, renderOpenMetrics } from '../test/support/history';
+import { syntheticFleet } from './synthetic-fleet';
 
 const SIZES = [10, 100, 1000];
 const END = 1_767_225_600;
@@ -20,37 +21,7 @@ export interface EvaluateBenchRow {
   medianMs: number;
 }
 
-function syntheticService(i: number): Service {
-  const name = `svc-${String(i).padStart(4, '0')}`;
-  return {
-    name,
-    approvers: ['alice'],
-    slos: [
-      {
-        name: 'availability',
-        objective: 99.9,
-        window: '30d',
-        sli: {
-          events: {
-            errorQuery: `sum(rate(http_requests_total{service="${name}",code=~"5.."}[{{.window}}]))`,
-            totalQuery: `sum(rate(http_requests_total{service="${name}"}[{{.window}}]))`,
-          },
-        },
-      },
-    ],
-    governance: DEFAULT_GOVERNANCE,
-    source: { file: 'synthetic', document: i },
-  };
-}
-
-function profiles(n: number): TrafficProfile[] {
-  return Array.from({ length: n }, (_, i) => ({
-    service: syntheticService(i).name,
-    rps: 5 + (i % 7),
-    errorFraction: 0.0001 * (1 + (i % 5)),
-    segments: i % 10 === 0 ? [{ from: HOUR, to: 0, errorFraction: 0.02 }] : [],
-  }));
-}
+const FLEET = syntheticFleet({ nameDigits: 4, burningEvery: 10 });
 
 async function timeEvaluation(
   catalog: Catalog,
@@ -67,7 +38,7 @@ export async function benchEvaluate(log: (line: string) => void): Promise<Evalua
   const largest = Math.max(...SIZES);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'safedeploy-bench-'));
   log(`backfilling ${largest} services (3.5 days, 2 series each) ...`);
-  const backfill = renderOpenMetrics(profiles(largest), {
+  const backfill = renderOpenMetrics(FLEET.profiles(largest), {
     end: END,
     length: 3.5 * DAY,
     recentStep: 60,
@@ -78,10 +49,7 @@ export async function benchEvaluate(log: (line: string) => void): Promise<Evalua
   const rows: EvaluateBenchRow[] = [];
   try {
     for (const n of SIZES) {
-      const catalog: Catalog = {
-        services: Array.from({ length: n }, (_, i) => syntheticService(i)),
-        violations: [],
-      };
+      const catalog = FLEET.catalog(n);
       for (const mode of ['batched', 'per-query'] as const) {
         const runs: { requests: number; ms: number }[] = [];
         const repeats = mode === 'per-query' && n >= 1000 ? 1 : REPEATS;

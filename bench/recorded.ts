@@ -11,7 +11,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApiDeps } from '../src/api/deps';
 import { buildApiServer } from '../src/api/server';
-import { DEFAULT_GOVERNANCE, type Catalog, type Service } from '../src/catalog/model';
 import { evaluateFleet } from '../src/evaluation/evaluate-fleet';
 import { PrometheusClient } from '../src/prometheus/client';
 import type { SourcePreference } from '../src/prometheus/sources';
@@ -20,8 +19,9 @@ import { ALERT_WINDOWS, durationSeconds } from '../src/slo/windows';
 import { startPrometheus } from '../src/servers/prometheus-server';
 import { startTemporalDevServer } from '../src/servers/temporal-dev-server';
 import { SAFEDEPLOY_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
-import { DAY, HOUR, expectedRatio, renderOpenMetrics, type TrafficProfile } from '../test/support/history';
+import { DAY, HOUR, expectedRatio, renderOpenMetrics } from '../test/support/history';
 import { runLoad, type LoadResult } from './load';
+import { syntheticFleet } from './synthetic-fleet';
 
 type Log = (line: string) => void;
 /** SAFEDEPLOY_BENCH_SLOS=100,300 runs a quick smaller version (the gate's fleet is the smallest size). */
@@ -46,42 +46,7 @@ export interface GateRow {
   prometheusRequestsPerCall: number | null;
 }
 
-function syntheticService(i: number): Service {
-  const name = `svc-${String(i).padStart(5, '0')}`;
-  return {
-    name,
-    approvers: ['alice'],
-    slos: [
-      {
-        name: 'availability',
-        objective: 99.9,
-        window: '30d',
-        sli: {
-          events: {
-            errorQuery: `sum(rate(http_requests_total{service="${name}",code=~"5.."}[{{.window}}]))`,
-            totalQuery: `sum(rate(http_requests_total{service="${name}"}[{{.window}}]))`,
-          },
-        },
-      },
-    ],
-    governance: DEFAULT_GOVERNANCE,
-    source: { file: 'synthetic', document: i },
-  };
-}
-
-function profileOf(i: number): TrafficProfile {
-  return {
-    service: syntheticService(i).name,
-    rps: 5 + (i % 7),
-    errorFraction: 0.0001 * (1 + (i % 5)),
-    segments: i % 100 === 0 ? [{ from: HOUR, to: 0, errorFraction: 0.02 }] : [],
-  };
-}
-
-const catalogOf = (n: number): Catalog => ({
-  services: Array.from({ length: n }, (_, i) => syntheticService(i)),
-  violations: [],
-});
+const FLEET = syntheticFleet({ nameDigits: 5, burningEvery: 100 });
 
 /** The recorded series the generated rules would hold at `end`: every window now, and the 5m ratio 30 days ago. */
 function recordedSeries(n: number, end: number): string {
@@ -89,12 +54,12 @@ function recordedSeries(n: number, end: number): string {
   const windows = [...ALERT_WINDOWS, '30d'];
   for (const window of windows) {
     for (let i = 0; i < n; i++) {
-      const s = syntheticService(i);
+      const s = FLEET.service(i);
       const labels = { ...identityLabels(s, s.slos[0]!), [LABEL.window]: window };
       const series = `${sliErrorMetric(window)}{${Object.entries(labels)
         .map(([k, v]) => `${k}="${v}"`)
         .join(',')}}`;
-      const ratio = expectedRatio(profileOf(i), durationSeconds(window));
+      const ratio = expectedRatio(FLEET.profile(i), durationSeconds(window));
       if (ratio === null) continue; // no traffic: the rules record no sample
       // 5m also 30 days back, where SafeDeploy checks the SLO window is covered.
       if (window === '5m') lines.push(`${series} ${ratio} ${end - 30 * DAY + 1800}`);
@@ -117,7 +82,7 @@ const queries = (url: string) =>
 async function benchCycles(url: string, end: number, log: Log): Promise<CycleRow[]> {
   const rows: CycleRow[] = [];
   for (const n of SIZES) {
-    const catalog = catalogOf(n);
+    const catalog = FLEET.catalog(n);
     for (const source of ['raw', 'auto'] as const) {
       const cycles = source === 'raw' && n > 1000 ? 1 : 3;
       const times: number[] = [];
@@ -159,7 +124,7 @@ async function benchGate(promUrl: string, end: number, dir: string, log: Log): P
   const shiftMs = Date.now() - end * 1000;
   const deps = await createApiDeps({
     catalogDir: dir,
-    catalog: catalogOf(GATE_FLEET),
+    catalog: FLEET.catalog(GATE_FLEET),
     prometheusUrl: promUrl,
     temporal: { address: temporal.address, namespace: 'default' },
     timeoutMs: 3_000,
@@ -209,16 +174,13 @@ export async function benchRecorded(log: Log): Promise<{ cycles: CycleRow[]; gat
   log(
     `backfilling ${largest} services (30 days, 2 raw series each, 6 h steps, 2 min steps in the last hour) and their recorded series ...`,
   );
-  const raw = renderOpenMetrics(
-    Array.from({ length: largest }, (_, i) => profileOf(i)),
-    {
-      end,
-      length: 30 * DAY,
-      recentStep: 120,
-      recentSpan: HOUR,
-      oldStep: 6 * HOUR,
-    },
-  ).replace(/# EOF\n$/, '');
+  const raw = renderOpenMetrics(FLEET.profiles(largest), {
+    end,
+    length: 30 * DAY,
+    recentStep: 120,
+    recentSpan: HOUR,
+    oldStep: 6 * HOUR,
+  }).replace(/# EOF\n$/, '');
   const prometheus = await startPrometheus({
     dataDir: dir,
     backfill: `${raw}${recordedSeries(largest, end)}\n# EOF\n`,
