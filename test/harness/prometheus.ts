@@ -16,10 +16,18 @@ export { waitFor } from './wait';
 export type TestPrometheusOptions = Omit<StartPrometheusOptions, 'dataDir'>;
 
 /** Starts Prometheus on a fresh temporary directory; stop() also deletes the directory. */
-export async function startTestPrometheus(options: TestPrometheusOptions = {}): Promise<PrometheusServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'safedeploy-test-prometheus-'));
+export function startTestPrometheus(options: TestPrometheusOptions = {}): Promise<PrometheusServer> {
+  return startOnTempDir('safedeploy-test-prometheus-', (dataDir) => startPrometheus({ ...options, dataDir }));
+}
+
+/** Starts a server (Prometheus or a compatible backend) on a fresh temporary directory that stop() deletes. */
+export async function startOnTempDir(
+  prefix: string,
+  start: (dataDir: string) => Promise<PrometheusServer>,
+): Promise<PrometheusServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), prefix));
   try {
-    const server = await startPrometheus({ ...options, dataDir });
+    const server = await start(dataDir);
     return {
       url: server.url,
       stop: async () => {

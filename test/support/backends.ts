@@ -1,9 +1,6 @@
 // The Prometheus-compatible backends the SLO engine is tested against: Debian's Prometheus 2.42, Prometheus 3
 // built from its Go module, and Debian's VictoriaMetrics 1.79. Each starts on a fresh temporary directory
 // with optional backfilled history and live scrape targets; stop() also deletes the directory.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ensurePrometheus3 } from '../../src/tools/prometheus3-bin';
 import {
   startPrometheus,
@@ -11,6 +8,7 @@ import {
   type ScrapeTarget,
 } from '../../src/servers/prometheus-server';
 import { startVictoriaMetrics } from '../../src/servers/victoria-metrics-server';
+import { startOnTempDir } from '../harness/prometheus';
 
 export interface BackendOptions {
   backfill?: string;
@@ -35,22 +33,6 @@ export const BACKENDS: readonly Backend[] = [
   },
 ];
 
-export async function startBackend(backend: Backend, options: BackendOptions): Promise<PrometheusServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'safedeploy-backend-'));
-  try {
-    const server = await backend.start(dir, options);
-    return {
-      url: server.url,
-      stop: async () => {
-        try {
-          await server.stop();
-        } finally {
-          await rm(dir, { recursive: true, force: true });
-        }
-      },
-    };
-  } catch (err) {
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
+export function startBackend(backend: Backend, options: BackendOptions): Promise<PrometheusServer> {
+  return startOnTempDir('safedeploy-backend-', (dataDir) => backend.start(dataDir, options));
 }
