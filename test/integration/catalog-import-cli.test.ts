@@ -15,19 +15,12 @@ beforeEach(async () => {
 afterEach(async () => rm(workDir, { recursive: true, force: true }));
 
 const out = () => path.join(workDir, 'catalog');
+/** `safedeploy catalog import --from <from> <input> --out <out()> …rest`. */
+const importCatalog = (from: 'sloth' | 'openslo', input: string, ...rest: string[]) =>
+  runCli(['catalog', 'import', '--from', from, input, '--out', out(), ...rest]);
 
 it('imports a Sloth directory into a catalog that validates, and exits 1 naming what it dropped', async () => {
-  const run = await runCli([
-    'catalog',
-    'import',
-    '--from',
-    'sloth',
-    path.join(FIXTURES, 'sloth'),
-    '--out',
-    out(),
-    '--defaults',
-    DEFAULTS,
-  ]);
+  const run = await importCatalog('sloth', path.join(FIXTURES, 'sloth'), '--defaults', DEFAULTS);
   expect(run.code).toBe(1);
   expect(run.stdout).toMatch(/^wrote 3 services with 4 SLOs/);
   expect(run.stdout).toMatch(/dropped slos\[0\]\.alerting: alerting is not imported/);
@@ -40,18 +33,13 @@ it('imports a Sloth directory into a catalog that validates, and exits 1 naming 
 });
 
 it('exits 0 when everything converts and the defaults complete every service', async () => {
-  const run = await runCli([
-    'catalog',
-    'import',
-    '--from',
+  const run = await importCatalog(
     'sloth',
     path.join(FIXTURES, 'sloth/complete.yaml'),
-    '--out',
-    out(),
     '--defaults',
     DEFAULTS,
     '--json',
-  ]);
+  );
   expect(run.code).toBe(0);
   expect(jsonOf<{ dropped: number; violations: unknown[] }>(run)).toMatchObject({
     dropped: 0,
@@ -60,16 +48,7 @@ it('exits 0 when everything converts and the defaults complete every service', a
 });
 
 it('imports OpenSLO and exports it back to OpenSLO', async () => {
-  const run = await runCli([
-    'catalog',
-    'import',
-    '--from',
-    'openslo',
-    path.join(FIXTURES, 'openslo'),
-    '--out',
-    out(),
-    '--json',
-  ]);
+  const run = await importCatalog('openslo', path.join(FIXTURES, 'openslo'), '--json');
   expect(run.code).toBe(1);
   const report = jsonOf<{
     documents: { name: string; dropped: { reason: string }[] }[];
@@ -86,15 +65,7 @@ it('imports OpenSLO and exports it back to OpenSLO', async () => {
 it('writes nothing when an output file exists, and leaves it as it was', async () => {
   await import('node:fs/promises').then((fs) => fs.mkdir(out()));
   await writeFile(path.join(out(), 'ledger.yaml'), 'mine\n');
-  const run = await runCli([
-    'catalog',
-    'import',
-    '--from',
-    'sloth',
-    path.join(FIXTURES, 'sloth'),
-    '--out',
-    out(),
-  ]);
+  const run = await importCatalog('sloth', path.join(FIXTURES, 'sloth'));
   expect(run.code).toBe(2);
   expect(run.stderr).toMatch(/already holds ledger\.yaml/);
   expect(await readdir(out())).toEqual(['ledger.yaml']);
@@ -104,15 +75,15 @@ it('writes nothing when an output file exists, and leaves it as it was', async (
 it.each([
   [
     'a spec with a typo',
-    ['--from', 'sloth'],
+    'sloth',
     'version: prometheus/v1\nservice: a\nslos:\n  - name: x\n    objectve: 99\n    sli: {}\n',
     /slos\[0\]\.objectve: unknown field/,
   ],
-  ['a document that is not YAML', ['--from', 'openslo'], 'apiVersion: [openslo/v1\n', /problem/],
-])('refuses %s with exit 2 and writes nothing', async (_name, flags, text, message) => {
+  ['a document that is not YAML', 'openslo', 'apiVersion: [openslo/v1\n', /problem/],
+] as const)('refuses %s with exit 2 and writes nothing', async (_name, from, text, message) => {
   const input = path.join(workDir, 'input.yaml');
   await writeFile(input, text);
-  const run = await runCli(['catalog', 'import', ...flags, input, '--out', out()]);
+  const run = await importCatalog(from, input);
   expect(run.code).toBe(2);
   expect(run.stderr).toMatch(message);
   expect(await readdir(workDir)).toEqual(['input.yaml']);
@@ -121,17 +92,7 @@ it.each([
 it('refuses invalid --defaults, naming the field', async () => {
   const defaults = path.join(workDir, 'defaults.yaml');
   await writeFile(defaults, 'approvers: [alice]\nrollback: { strategy: gitops }\n');
-  const run = await runCli([
-    'catalog',
-    'import',
-    '--from',
-    'sloth',
-    path.join(FIXTURES, 'sloth'),
-    '--out',
-    out(),
-    '--defaults',
-    defaults,
-  ]);
+  const run = await importCatalog('sloth', path.join(FIXTURES, 'sloth'), '--defaults', defaults);
   expect(run.code).toBe(2);
   expect(run.stderr).toMatch(/--defaults .* is invalid:\n.*rollback\.repo/);
 });
