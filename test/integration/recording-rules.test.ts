@@ -46,15 +46,17 @@ spec:
 `;
 }
 
+/** `safedeploy rules generate --catalog examples/catalog …flags`. */
+const generateForExamples = (...flags: string[]) =>
+  runCli(['rules', 'generate', '--catalog', path.join(EXAMPLES, 'catalog'), ...flags]);
+
+/** A catalog directory holding these services (in one services.yaml). */
+const writeCatalog = (dir: string, names: string[]) =>
+  writeFile(path.join(dir, 'services.yaml'), names.map(service).join('---\n'));
+
 describe('the shipped example rules', () => {
   it('are what `rules generate --alerts` writes for the example catalog', async () => {
-    const result = await runCli([
-      'rules',
-      'generate',
-      '--catalog',
-      path.join(EXAMPLES, 'catalog'),
-      '--alerts',
-    ]);
+    const result = await generateForExamples('--alerts');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(await readFile(path.join(EXAMPLES, 'rules', 'safedeploy-rules.yaml'), 'utf8'));
   });
@@ -77,49 +79,28 @@ describe('the shipped example rules', () => {
 });
 
 describe('rules generate, as a command', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'safedeploy-rules-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
   it('refuses an unknown --part with a usage error, writing nothing', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'safedeploy-rules-'));
-    try {
-      const out = path.join(dir, 'rules.yaml');
-      const result = await runCli([
-        'rules',
-        'generate',
-        '--catalog',
-        path.join(EXAMPLES, 'catalog'),
-        '--part',
-        'all-of-it',
-        '--out',
-        out,
-      ]);
-      expect(result.code).toBe(2);
-      expect(result.stderr).toBe(
-        'safedeploy: invalid --part "all-of-it": expected one of all, short, period\n',
-      );
-      await expect(readFile(out)).rejects.toThrow();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const out = path.join(dir, 'rules.yaml');
+    const result = await generateForExamples('--part', 'all-of-it', '--out', out);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'safedeploy: invalid --part "all-of-it": expected one of all, short, period\n',
+    );
+    await expect(readFile(out)).rejects.toThrow();
   });
 
   it('writes --out atomically and summarises it with --json', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'safedeploy-rules-'));
-    try {
-      const out = path.join(dir, 'rules.yaml');
-      const result = await runCli([
-        'rules',
-        'generate',
-        '--catalog',
-        path.join(EXAMPLES, 'catalog'),
-        '--out',
-        out,
-        '--json',
-      ]);
-      expect(result.code).toBe(0);
-      expect(jsonOf(result)).toEqual({ out, groups: 8, recording: 32, alerting: 0 });
-      expect(await readFile(out, 'utf8')).toContain('record: slo:sli_error:ratio_rate28d');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const out = path.join(dir, 'rules.yaml');
+    const result = await generateForExamples('--out', out, '--json');
+    expect(result.code).toBe(0);
+    expect(jsonOf(result)).toEqual({ out, groups: 8, recording: 32, alerting: 0 });
+    expect(await readFile(out, 'utf8')).toContain('record: slo:sli_error:ratio_rate28d');
   });
 });
 
@@ -145,11 +126,8 @@ describe('reading recorded series', () => {
     catalogDir = path.join(dir, 'catalog');
     await mkdir(ruled);
     await mkdir(catalogDir);
-    await writeFile(path.join(ruled, 'services.yaml'), ['steady', 'burning'].map(service).join('---\n'));
-    await writeFile(
-      path.join(catalogDir, 'services.yaml'),
-      ['steady', 'burning', 'unruled'].map(service).join('---\n'),
-    );
+    await writeCatalog(ruled, ['steady', 'burning']);
+    await writeCatalog(catalogDir, ['steady', 'burning', 'unruled']);
     prometheus = new RestartablePrometheus(path.join(dir, 'prometheus'));
     await prometheus.start(
       renderOpenMetrics(profiles, {
@@ -212,16 +190,13 @@ describe('reading recorded series', () => {
   });
 
   it('asks one request per window when every SLO is recorded', async () => {
-    await writeFile(path.join(catalogDir, 'services.yaml'), ['steady', 'burning'].map(service).join('---\n'));
+    await writeCatalog(catalogDir, ['steady', 'burning']);
     try {
       const { evaluation, requests } = await evaluate('auto');
       expect(evaluation.services.every((s) => s.slos[0]!.source === 'recorded')).toBe(true);
       expect(requests).toBe(8);
     } finally {
-      await writeFile(
-        path.join(catalogDir, 'services.yaml'),
-        ['steady', 'burning', 'unruled'].map(service).join('---\n'),
-      );
+      await writeCatalog(catalogDir, ['steady', 'burning', 'unruled']);
     }
   });
 
