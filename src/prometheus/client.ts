@@ -10,7 +10,19 @@ import {
   PrometheusUnauthorizedError,
   PrometheusUnavailableError,
 } from './errors';
-import { queryResponse, rangeSeries, toSample, type RangeSeries, type Sample } from './response';
+import {
+  queryResponse,
+  rangeSeries,
+  toSample,
+  type QueryResponse,
+  type RangeSeries,
+  type Sample,
+} from './response';
+
+type QueryData = Extract<QueryResponse, { status: 'success' }>['data'];
+
+/** Prometheus takes times as Unix seconds; milliseconds are kept. */
+const seconds = (at: Date): string => (at.getTime() / 1000).toFixed(3);
 
 export interface PrometheusClientOptions {
   /** http(s) base URL. User info in it becomes basic auth and is never shown. */
@@ -55,17 +67,7 @@ export class PrometheusClient {
 
   /** Instant query at `at`. Returns the vector's samples (a scalar becomes one unlabelled sample). */
   async query(expr: string, at: Date): Promise<Sample[]> {
-    const body = new URLSearchParams({ query: expr, time: (at.getTime() / 1000).toFixed(3) });
-    const parsed = queryResponse.safeParse(await this.post('/api/v1/query', body, expr));
-    if (!parsed.success) {
-      throw new PrometheusUnavailableError(
-        this.url,
-        `unexpected response shape: ${parsed.error.issues[0]?.message}`,
-      );
-    }
-    const response = parsed.data;
-    if (response.status === 'error') throw new PromQLError(expr, response.errorType, response.error);
-    const data = response.data;
+    const data = await this.ask('/api/v1/query', { query: expr, time: seconds(at) }, expr);
     switch (data.resultType) {
       case 'vector':
         return data.result.map((s) => toSample(s.metric, s.value[1]));
@@ -82,24 +84,14 @@ export class PrometheusClient {
 
   /** Range query over [start, end] every `stepSeconds` (one matrix; each series' points in time order). */
   async queryRange(expr: string, start: Date, end: Date, stepSeconds: number): Promise<RangeSeries[]> {
-    const body = new URLSearchParams({
-      query: expr,
-      start: (start.getTime() / 1000).toFixed(3),
-      end: (end.getTime() / 1000).toFixed(3),
-      step: String(stepSeconds),
-    });
-    const parsed = queryResponse.safeParse(await this.post('/api/v1/query_range', body, expr));
-    if (!parsed.success) {
-      throw new PrometheusUnavailableError(
-        this.url,
-        `unexpected response shape: ${parsed.error.issues[0]?.message}`,
-      );
-    }
-    const response = parsed.data;
-    if (response.status === 'error') throw new PromQLError(expr, response.errorType, response.error);
-    if (response.data.resultType !== 'matrix')
-      throw new PromQLError(expr, 'bad_data', `expected a range vector, got a ${response.data.resultType}`);
-    const series = rangeSeries.safeParse(response.data.result);
+    const data = await this.ask(
+      '/api/v1/query_range',
+      { query: expr, start: seconds(start), end: seconds(end), step: String(stepSeconds) },
+      expr,
+    );
+    if (data.resultType !== 'matrix')
+      throw new PromQLError(expr, 'bad_data', `expected a range vector, got a ${data.resultType}`);
+    const series = rangeSeries.safeParse(data.result);
     if (!series.success)
       throw new PrometheusUnavailableError(
         this.url,
@@ -110,6 +102,20 @@ export class PrometheusClient {
       // A value Prometheus would never send is no data here: it neither starts nor ends a burn.
       points: s.values.map(([t, v]) => ({ at: t, value: toSample({}, v).value })),
     }));
+  }
+
+  /** One query request: the successful envelope's data, or Prometheus' own error as a PromQLError. */
+  private async ask(path: string, params: Record<string, string>, expr: string): Promise<QueryData> {
+    const parsed = queryResponse.safeParse(await this.post(path, new URLSearchParams(params), expr));
+    if (!parsed.success) {
+      throw new PrometheusUnavailableError(
+        this.url,
+        `unexpected response shape: ${parsed.error.issues[0]?.message}`,
+      );
+    }
+    const response = parsed.data;
+    if (response.status === 'error') throw new PromQLError(expr, response.errorType, response.error);
+    return response.data;
   }
 
   /** POST keeps long batched queries out of URL length limits. */
