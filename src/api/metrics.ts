@@ -1,7 +1,16 @@
 // The API's Prometheus metrics, in a registry of its own (no global state, one per server). Burn
 // rates and budgets are refreshed whenever the API evaluates (gate, services, periodic refresh); a
 // value that has no data is removed rather than set to 0, so absent() alerts see it.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  type CounterConfiguration,
+  type GaugeConfiguration,
+  type HistogramConfiguration,
+} from 'prom-client';
 import type { ServiceAssessment } from '../evaluation/assess-service';
 import { isActive } from '../incident/lifecycle';
 import type { GateAnswer } from '../operator/gate';
@@ -13,66 +22,69 @@ export type EvaluationScope = 'gate' | 'fleet';
 
 export class ApiMetrics {
   readonly registry = new Registry();
-  private readonly burnRate = new Gauge({
+  private readonly burnRate = this.gauge({
     name: 'safedeploy_burn_rate',
     help: 'Error budget burn rate per SLO and alert window (1 = spending the budget exactly over the SLO window)',
     labelNames: ['service', 'slo', 'window'] as const,
-    registers: [this.registry],
   });
-  private readonly budgetRemaining = new Gauge({
+  private readonly budgetRemaining = this.gauge({
     name: 'safedeploy_error_budget_remaining',
     help: 'Fraction of the error budget left over the SLO window (negative when overspent)',
     labelNames: ['service', 'slo'] as const,
-    registers: [this.registry],
   });
-  private readonly openIncidents = new Gauge({
+  private readonly openIncidents = this.gauge({
     name: 'safedeploy_open_incidents',
     help: 'Active (not yet resolved) incidents per catalog service',
     labelNames: ['service'] as const,
-    registers: [this.registry],
   });
-  private readonly activeFreezes = new Gauge({
+  private readonly activeFreezes = this.gauge({
     name: 'safedeploy_active_freezes',
     help: 'Services currently frozen',
-    registers: [this.registry],
   });
-  private readonly evaluationDuration = new Histogram({
+  private readonly evaluationDuration = this.histogram({
     name: 'safedeploy_evaluation_duration_seconds',
     help: 'Time to evaluate: one service for the gate (Temporal and Prometheus), or the fleet (Prometheus)',
     labelNames: ['scope'] as const,
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [this.registry],
   });
-  private readonly dependencyUp = new Gauge({
+  private readonly dependencyUp = this.gauge({
     name: 'safedeploy_dependency_up',
     help: 'Whether the last periodic refresh could read the dependency (1) or not (0)',
     labelNames: ['dependency'] as const,
-    registers: [this.registry],
   });
-  private readonly gateVerdicts = new Counter({
+  private readonly gateVerdicts = this.counter({
     name: 'safedeploy_gate_verdicts_total',
     help: 'Gate answers given, by service and verdict',
     labelNames: ['service', 'verdict'] as const,
-    registers: [this.registry],
   });
 
-  private readonly gateRecordsDropped = new Counter({
+  private readonly gateRecordsDropped = this.counter({
     name: 'safedeploy_gate_records_dropped_total',
     help: 'Gate answers not recorded in the audit stream gate because its buffer was full',
-    registers: [this.registry],
   });
-  private readonly gateRecordWriteFailures = new Counter({
+  private readonly gateRecordWriteFailures = this.counter({
     name: 'safedeploy_gate_record_write_failures_total',
     help: 'Failed appends to the audit stream gate (their records stay buffered and are retried)',
-    registers: [this.registry],
   });
   private pendingGateRecords: () => number = () => 0;
-  private readonly gateRecordsPending: Gauge = new Gauge({
+  private readonly gateRecordsPending: Gauge = this.gauge({
     name: 'safedeploy_gate_records_pending',
     help: 'Gate answers buffered, not yet appended to the audit stream gate',
-    registers: [this.registry],
     collect: (): void => this.gateRecordsPending.set(this.pendingGateRecords()),
   });
+
+  // Every metric registers in this server's own registry, never the global one.
+  private gauge<T extends string>(config: Omit<GaugeConfiguration<T>, 'registers'>): Gauge<T> {
+    return new Gauge({ ...config, registers: [this.registry] });
+  }
+
+  private counter<T extends string>(config: Omit<CounterConfiguration<T>, 'registers'>): Counter<T> {
+    return new Counter({ ...config, registers: [this.registry] });
+  }
+
+  private histogram<T extends string>(config: Omit<HistogramConfiguration<T>, 'registers'>): Histogram<T> {
+    return new Histogram({ ...config, registers: [this.registry] });
+  }
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
