@@ -1,8 +1,7 @@
 // Evidence documents in PostgreSQL, one row per (incident, name): writing the same content again
 // changes nothing, new content for the same name replaces it (as the file store's rename does).
 import type { Pool } from 'pg';
-import { redact } from '../../evidence/redact';
-import { assertEvidenceName } from '../../evidence/store';
+import { assertEvidenceName, evidenceText } from '../../evidence/store';
 import { retryConnection } from './pool';
 
 export async function putEvidence(
@@ -12,8 +11,7 @@ export async function putEvidence(
   content: unknown,
   secrets: readonly string[] = [],
 ): Promise<boolean> {
-  assertEvidenceName(incidentId, name);
-  return putEvidenceText(pool, incidentId, name, `${redact(JSON.stringify(content, null, 2), secrets)}\n`);
+  return putEvidenceText(pool, incidentId, name, evidenceText(incidentId, name, content, secrets));
 }
 
 export async function putEvidenceText(
