@@ -6,8 +6,9 @@ import type { FleetAction } from '../src/evaluation/fleet-plan';
 import { workflowIds } from '../src/incident/ids';
 import { durationSeconds } from '../src/slo/windows';
 import { SafeDeployKind, SafeDeployService } from '../src/temporal/search-attributes';
+import { signalWithStartIncident } from '../src/temporal/start-incident';
 import { exhaustionSignal, observeSignal, TASK_QUEUE, type IncidentTimings } from '../workflows/messages';
-import type { freezeWorkflow, incidentWorkflow } from '../workflows';
+import type { freezeWorkflow } from '../workflows';
 import type { ActivityDeps } from './index';
 
 export interface DispatchInput {
@@ -38,31 +39,20 @@ async function dispatch(temporal: Client, action: FleetAction, timings: Incident
         kind === 'policy' ? workflowIds.policyIncident(action.service) : workflowIds.incident(action.service);
       if (!action.start)
         return signalIfRunning(temporal, workflowId, (h) => h.signal(observeSignal, action.observation));
-      await temporal.workflow.signalWithStart<typeof incidentWorkflow, [typeof action.observation]>(
-        'incidentWorkflow',
-        {
-          workflowId,
-          taskQueue: TASK_QUEUE,
-          args: [
-            {
-              service: action.service,
-              kind,
-              timings,
-              ...(action.kind === 'incident' && action.lastHealthyAt
-                ? { lastHealthyAt: action.lastHealthyAt }
-                : {}),
-            },
-          ],
-          signal: observeSignal,
-          signalArgs: [action.observation],
-          typedSearchAttributes: [
-            { key: SafeDeployService, value: action.service },
-            { key: SafeDeployKind, value: 'incident' },
-          ],
-          staticSummary: `${kind === 'policy' ? 'Policy' : 'SLO'} incident: ${action.service}`,
-          staticDetails: `Opened by SafeDeploy at ${action.observation.evaluatedAt} (severity ${action.observation.severity}).`,
+      await signalWithStartIncident(temporal, {
+        workflowId,
+        input: {
+          service: action.service,
+          kind,
+          timings,
+          ...(action.kind === 'incident' && action.lastHealthyAt
+            ? { lastHealthyAt: action.lastHealthyAt }
+            : {}),
         },
-      );
+        observation: action.observation,
+        summary: `${kind === 'policy' ? 'Policy' : 'SLO'} incident: ${action.service}`,
+        details: `Opened by SafeDeploy at ${action.observation.evaluatedAt} (severity ${action.observation.severity}).`,
+      });
       return true;
     }
     case 'freeze': {

@@ -4,10 +4,9 @@
 // resolution follows SafeDeploy's evaluation, not the alert.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { workflowIds } from '../incident/ids';
-import { SafeDeployKind, SafeDeployService } from '../temporal/search-attributes';
+import { signalWithStartIncident } from '../temporal/start-incident';
 import type { ServiceObservation } from '../evaluation/observation';
-import { fleetQuery, observeSignal, reobserveSignal, TASK_QUEUE } from '../../workflows/messages';
-import type { incidentWorkflow } from '../../workflows';
+import { fleetQuery, observeSignal, reobserveSignal } from '../../workflows/messages';
 import { startOf, type Alert } from './alertmanager';
 
 export type PageOutcome =
@@ -74,18 +73,12 @@ async function startIncident(
   const normalAt = fleet.services[service]?.lastNormalAt;
   const started = startOf(alert);
   const lastHealthyAt = normalAt !== undefined && normalAt < started ? normalAt : started;
-  await client.workflow.signalWithStart<typeof incidentWorkflow, [ServiceObservation]>('incidentWorkflow', {
+  await signalWithStartIncident(client, {
     workflowId: workflowIds.incident(service),
-    taskQueue: TASK_QUEUE,
-    args: [{ service, kind: 'slo', timings: fleet.timings, lastHealthyAt }],
-    signal: observeSignal,
-    signalArgs: [observation],
-    typedSearchAttributes: [
-      { key: SafeDeployService, value: service },
-      { key: SafeDeployKind, value: 'incident' },
-    ],
-    staticSummary: `SLO incident: ${service}`,
-    staticDetails: `Opened by an Alertmanager page (${alert.labels.alertname ?? 'alert'}) firing since ${started}.`,
+    input: { service, kind: 'slo', timings: fleet.timings, lastHealthyAt },
+    observation,
+    summary: `SLO incident: ${service}`,
+    details: `Opened by an Alertmanager page (${alert.labels.alertname ?? 'alert'}) firing since ${started}.`,
   });
 }
 
