@@ -65,6 +65,26 @@ export async function appendAudit(
   });
 }
 
+/**
+ * The ids among `eventIds` that the stream holds. Under the append lock, from the same cached tail an
+ * append uses: the file is read again only when another process has appended since.
+ */
+export async function recordedEventIds(
+  dataDir: string,
+  stream: string,
+  eventIds: readonly string[],
+): Promise<Set<string>> {
+  const file = streamPath(dataDir, stream);
+  const present = await stat(file).then(
+    () => true,
+    () => false,
+  );
+  // No stream yet: nothing recorded, and no lock to take (its directory may not exist).
+  if (eventIds.length === 0 || !present) return new Set();
+  const tail = await withFileLock(`${file}.lock`, () => readTail(file));
+  return new Set(eventIds.filter((id) => tail.eventIds.has(id)));
+}
+
 async function readTail(file: string): Promise<StreamTail> {
   const size = await stat(file).then(
     (s) => s.size,

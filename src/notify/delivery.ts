@@ -49,7 +49,10 @@ export async function deliverNotifications(
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { delivered: [], duplicates: [], undeliverable: [], pending: [] };
   if (events.length === 0) return report;
-  const done = new Set((await deps.audit.readLines('notifications')).map((l) => l.eventId));
+  const done = await deps.audit.recordedEventIds(
+    'notifications',
+    events.map((event) => deliveryId(event, route)),
+  );
   await deliverToRoute(deps, route, events, done, finalAttempt, report);
   return report;
 }

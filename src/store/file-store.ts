@@ -1,5 +1,12 @@
 // The embedded default: evidence and audit as files under the data directory (src/evidence/).
-import { appendAudit, readStreamHead, readStreamLines, streamsOnDisk, verifyStream } from '../evidence/audit';
+import {
+  appendAudit,
+  readStreamHead,
+  readStreamLines,
+  recordedEventIds,
+  streamsOnDisk,
+  verifyStream,
+} from '../evidence/audit';
 import type { AuditEntry } from '../evidence/chain';
 import { writeEvidence } from '../evidence/store';
 import type { ChainHead, SafeDeployStore } from './store';
@@ -17,6 +24,8 @@ export function fileStore(dataDir: string): SafeDeployStore {
     // audit/<stream>.head.json: it may lag the last line after a crash (src/evidence/audit.ts).
     readHead: (stream: string) => readStreamHead(dataDir, stream),
     readLines: (stream: string) => readStreamLines(dataDir, stream),
+    recordedEventIds: (stream: string, eventIds: readonly string[]) =>
+      recordedEventIds(dataDir, stream, eventIds),
     close: () => Promise.resolve(),
   };
 }

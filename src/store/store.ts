@@ -33,6 +33,8 @@ export interface AuditStore {
   readHead(stream: string): Promise<ChainHead | undefined>;
   /** The stream's lines in order (import, verification, tests). */
   readLines(stream: string): Promise<AuditLine[]>;
+  /** Which of these event ids the stream already holds, without reading the whole stream. */
+  recordedEventIds(stream: string, eventIds: readonly string[]): Promise<Set<string>>;
 }
 
 export interface SafeDeployStore extends EvidenceStore, AuditStore {

@@ -26,16 +26,30 @@ export async function appendLines(
   return retryConnection(() =>
     inTransaction(pool, async (client) => {
       const head = await lockHead(client, stream);
-      const ids = entries.map((e) => e.eventId);
-      const { rows } = await client.query<{ event_id: string }>(
-        'SELECT event_id FROM safedeploy.audit_lines WHERE stream = $1 AND event_id = ANY($2::text[])',
-        [stream, ids],
+      const recorded = await recordedEventIds(
+        client,
+        stream,
+        entries.map((e) => e.eventId),
       );
-      const lines = chainEntries(head, entries, new Set(rows.map((r) => r.event_id)), secrets);
+      const lines = chainEntries(head, entries, recorded, secrets);
       await insertLines(client, stream, lines);
       return lines.length;
     }),
   );
+}
+
+/** The ids among `eventIds` that the stream holds (one indexed lookup, `(stream, event_id)` is unique). */
+export async function recordedEventIds(
+  client: Pool | PoolClient,
+  stream: string,
+  eventIds: readonly string[],
+): Promise<Set<string>> {
+  if (eventIds.length === 0) return new Set();
+  const { rows } = await client.query<{ event_id: string }>(
+    'SELECT event_id FROM safedeploy.audit_lines WHERE stream = $1 AND event_id = ANY($2::text[])',
+    [stream, eventIds],
+  );
+  return new Set(rows.map((r) => r.event_id));
 }
 
 /** Creates the stream's head on first use, then locks it for the rest of the transaction. */

@@ -1,7 +1,7 @@
 // The PostgreSQL store: one pool per process, migrations applied before first use.
 import type { Pool } from 'pg';
 import type { SafeDeployStore } from '../store';
-import { appendLines, listStreams, readAllLines, readHead, verifyLines } from './audit';
+import { appendLines, listStreams, readAllLines, readHead, recordedEventIds, verifyLines } from './audit';
 import { putEvidence } from './evidence';
 import { migrate, type MigrationReport } from './migrations';
 import { createPool, redactDatabaseUrl, retryConnection, type PoolOptions } from './pool';
@@ -25,6 +25,7 @@ export function postgresStore(url: string, options: PoolOptions = {}): PostgresS
     listStreams: () => listStreams(pool),
     readHead: (stream) => readHead(pool, stream),
     readLines: (stream) => readAllLines(pool, stream),
+    recordedEventIds: (stream, eventIds) => retryConnection(() => recordedEventIds(pool, stream, eventIds)),
     close: () => pool.end(),
   };
 }

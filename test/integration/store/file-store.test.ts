@@ -34,4 +34,13 @@ describe('the file store', () => {
     expect(readFileSync(file, 'utf8').endsWith('\n')).toBe(true);
     expect(path.basename(file)).toBe('approvals.jsonl');
   });
+
+  it('says which event ids a stream holds, including those another process appended', async () => {
+    const store = fileStore(dir.path);
+    expect(await store.recordedEventIds('notifications', ['a'])).toEqual(new Set());
+    await store.appendAudit('notifications', [{ eventId: 'a' }, { eventId: 'b' }]);
+    // Another writer's append moves the file under the cached tail: it is read again.
+    await finished(startWriter({ target: dir.path, stream: 'notifications', eventIds: ['c'], batch: 1 }));
+    expect(await store.recordedEventIds('notifications', ['a', 'c', 'x'])).toEqual(new Set(['a', 'c']));
+  });
 });

@@ -99,6 +99,17 @@ describe('appends from three writer processes at once', () => {
   });
 });
 
+describe('which events a stream holds', () => {
+  it('is answered for the ids asked, without reading the stream', async () => {
+    await seedStream('asked', 3);
+    expect(await store.recordedEventIds('asked', ['asked-0', 'asked-2', 'asked-9'])).toEqual(
+      new Set(['asked-0', 'asked-2']),
+    );
+    expect(await store.recordedEventIds('never-written', ['x'])).toEqual(new Set());
+    expect(await store.recordedEventIds('asked', [])).toEqual(new Set());
+  });
+});
+
 describe('a writer SIGKILLed in the middle of an append', () => {
   it('leaves whole appends only, no lock behind, and the next writer continues the chain', async () => {
     const batch = 40;
