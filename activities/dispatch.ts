@@ -3,12 +3,18 @@
 import { heartbeat } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FleetAction } from '../src/evaluation/fleet-plan';
-import { workflowIds } from '../src/incident/ids';
 import { durationSeconds } from '../src/slo/windows';
 import { SafeDeployKind, SafeDeployService } from '../src/temporal/search-attributes';
 import { signalWithStartIncident } from '../src/temporal/start-incident';
-import { exhaustionSignal, observeSignal, TASK_QUEUE, type IncidentTimings } from '../workflows/messages';
-import type { freezeWorkflow } from '../workflows';
+import {
+  exhaustionSignal,
+  observeSignal,
+  TASK_QUEUE,
+  type IncidentTimings,
+  type WorkflowOf,
+  workflowIds,
+  WORKFLOW_TYPES,
+} from '../workflows/messages';
 import type { ActivityDeps } from './index';
 
 export interface DispatchInput {
@@ -35,8 +41,7 @@ async function dispatch(temporal: Client, action: FleetAction, timings: Incident
     case 'incident':
     case 'policy': {
       const kind = action.kind === 'policy' ? 'policy' : 'slo';
-      const workflowId =
-        kind === 'policy' ? workflowIds.policyIncident(action.service) : workflowIds.incident(action.service);
+      const workflowId = workflowIds.incidentOf(action.service, kind);
       if (!action.start)
         return signalIfRunning(temporal, workflowId, (h) => h.signal(observeSignal, action.observation));
       await signalWithStartIncident(temporal, {
@@ -69,7 +74,7 @@ async function dispatch(temporal: Client, action: FleetAction, timings: Incident
       if (!action.exhausted || !action.context || freezeDurationMs === undefined) {
         return signalIfRunning(temporal, workflowId, (h) => h.signal(exhaustionSignal, update));
       }
-      await temporal.workflow.signalWithStart<typeof freezeWorkflow, [typeof update]>('freezeWorkflow', {
+      await temporal.workflow.signalWithStart<WorkflowOf<'freeze'>, [typeof update]>(WORKFLOW_TYPES.freeze, {
         workflowId,
         taskQueue: TASK_QUEUE,
         args: [{ service: action.service, freezeDurationMs, context: action.context }],

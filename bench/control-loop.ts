@@ -7,13 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { workflowIds } from '../src/incident/ids';
 import { BURN_RATE_RULES, burnRateFactor, durationSeconds } from '../src/slo/windows';
 import { startPrometheus } from '../src/servers/prometheus-server';
 import { startTemporalDevServer, type TemporalDevServer } from '../src/servers/temporal-dev-server';
 import { SAFEDEPLOY_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
 import { createSafeDeployWorker } from '../src/worker/run-worker';
-import { fleetQuery, incidentQuery } from '../workflows/messages';
+import { fleetQuery, incidentQuery, workflowIds, workflowTypeIn } from '../workflows/messages';
 import { createBareRepo, seedHistory } from '../test/harness/git';
 import { startTestExporter } from '../test/harness/prometheus';
 import { FAST_TIMINGS, rolloutWithVersion } from '../test/support/control-loop';
@@ -275,7 +274,7 @@ export async function benchHistory(log: Log, sizes = [10, 100, 1000], cycles = 1
         const bytes = size(after) - size(start);
         let incidents = 0;
         for await (const _ of r.client.workflow.list({
-          query: `WorkflowType = 'incidentWorkflow' AND ExecutionStatus = 'Running'`,
+          query: `${workflowTypeIn('incident')} AND ExecutionStatus = 'Running'`,
         }))
           incidents++;
         const row = {

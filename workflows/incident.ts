@@ -12,7 +12,8 @@ import {
   startChild,
 } from '@temporalio/workflow';
 import type { ServiceObservation } from '../src/evaluation/observation';
-import { incidentIdFor, workflowIds } from '../src/incident/ids';
+import { incidentIdFor } from '../src/incident/ids';
+import { workflowIds } from './messages';
 import { isActive } from '../src/incident/lifecycle';
 import { promotionMayBeProposed } from '../src/incident/promotion';
 import type { ProposalType } from '../src/gitops/proposal-types';

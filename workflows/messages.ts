@@ -1,5 +1,6 @@
-// Every message SafeDeploy's workflows understand — signals, queries, their payload types and the
-// task queue — in one module imported by the workflows, the worker, the CLI, the HTTP API and tests.
+// Every message SafeDeploy's workflows understand — signals, queries, their payload types, the
+// workflow type names, the workflow ids and the task queue — in one module imported by the workflows,
+// the worker, the CLI, the HTTP API and tests. Nothing else spells these names.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ServiceContext, ServiceObservation, SloDigest } from '../src/evaluation/observation';
 import type { IncidentState, Transition } from '../src/incident/lifecycle';
@@ -7,7 +8,52 @@ import type { ActionRequest, Proposal } from '../src/incident/proposals';
 import type { LastSeen } from '../src/evaluation/fleet-plan';
 import type { Attribution, BurnOnset } from '../src/incident/attribution';
 
+import type * as registered from './index';
+
 export const TASK_QUEUE = 'safedeploy';
+
+/**
+ * The workflow type names the worker registers (the functions workflows/index.ts exports); the
+ * compiler checks each one names an exported workflow. Clients start workflows by these names with
+ * the function's type (`start<WorkflowOf<'incident'>>(WORKFLOW_TYPES.incident, …)`): importing the
+ * workflow code itself would pull it out of the worker's sandbox.
+ */
+export const WORKFLOW_TYPES = {
+  incident: 'incidentWorkflow',
+  postmortem: 'postmortemWorkflow',
+  freeze: 'freezeWorkflow',
+  fleetEvaluation: 'fleetEvaluationWorkflow',
+  notification: 'notificationWorkflow',
+} as const satisfies Record<string, keyof typeof registered>;
+
+export type WorkflowTypeKey = keyof typeof WORKFLOW_TYPES;
+/** The workflow function registered under WORKFLOW_TYPES[K], for typed starts and signal-with-starts. */
+export type WorkflowOf<K extends WorkflowTypeKey> = (typeof registered)[(typeof WORKFLOW_TYPES)[K]];
+
+/** A visibility query for executions of these workflow types, e.g. `WorkflowType IN ('incidentWorkflow')`. */
+export function workflowTypeIn(...keys: WorkflowTypeKey[]): string {
+  return `WorkflowType IN (${keys.map((k) => `'${WORKFLOW_TYPES[k]}'`).join(', ')})`;
+}
+
+/**
+ * Deterministic workflow ids. They enforce "one active incident per service": Temporal refuses a
+ * second running workflow with the same id, so no lookup-then-create race exists.
+ */
+export const workflowIds = {
+  /** The service's active SLO incident (detected → resolved). */
+  incident: (service: string) => `incident-${service}`,
+  /** The service's active policy incident (structural violations in the catalog). */
+  policyIncident: (service: string) => `policy-incident-${service}`,
+  /** The active incident of either kind. */
+  incidentOf: (service: string, kind: IncidentKind) =>
+    kind === 'policy' ? workflowIds.policyIncident(service) : workflowIds.incident(service),
+  /** A resolved incident awaiting its postmortem; it no longer blocks a new incident. */
+  postmortem: (incidentId: string) => `postmortem-${incidentId}`,
+  freeze: (service: string) => `freeze-${service}`,
+  fleetEvaluation: 'safedeploy-fleet-evaluation',
+  /** One batch of notifications, named after its first event, so a batch is started once. */
+  notificationBatch: (firstEventId: string) => `notify-${firstEventId}`,
+} as const;
 
 export type IncidentKind = 'slo' | 'policy';
 

@@ -3,7 +3,7 @@
 // caller only waits for the child to start, never for delivery.
 import { ParentClosePolicy, patched, startChild, workflowInfo } from '@temporalio/workflow';
 import { notificationsFor, type AuditedEvent, type IncidentSnapshot } from '../src/notify/events';
-import type { IncidentView } from './messages';
+import { workflowIds, type IncidentView } from './messages';
 import { notificationWorkflow } from './notification';
 
 /** Guards the commands notifications add, so histories recorded before them still replay. */
@@ -26,7 +26,7 @@ export async function notifyAudited(
     ...(view ? { snapshot: snapshotOf(view) } : {}),
   });
   if (events.length === 0 || !patched(NOTIFY_PATCH)) return after;
-  const batchId = `notify-${events[0]!.id}`;
+  const batchId = workflowIds.notificationBatch(events[0]!.id);
   try {
     await startChild(notificationWorkflow, {
       workflowId: batchId,

@@ -3,10 +3,9 @@
 // incident), then asks the fleet evaluation to tell that incident what SafeDeploy's SLOs say, so its
 // resolution follows SafeDeploy's evaluation, not the alert.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { workflowIds } from '../incident/ids';
 import { signalWithStartIncident } from '../temporal/start-incident';
 import type { ServiceObservation } from '../evaluation/observation';
-import { fleetQuery, observeSignal, reobserveSignal } from '../../workflows/messages';
+import { fleetQuery, observeSignal, reobserveSignal, workflowIds } from '../../workflows/messages';
 import { startOf, type Alert } from './alertmanager';
 
 export type PageOutcome =

@@ -1,5 +1,4 @@
-// Deterministic identifiers. Workflow ids enforce "one active incident per service": Temporal
-// refuses a second running workflow with the same id, so no lookup-then-create race exists.
+// Deterministic incident identifiers. The workflow ids that carry them are in workflows/messages.ts.
 
 /**
  * e.g. checkout-20260101t000000z (an SLO incident) or checkout-policy-20260101t000000z: readable,
@@ -12,14 +11,3 @@ export function incidentIdFor(service: string, detectedAt: string, kind: 'slo' |
     .toLowerCase();
   return kind === 'policy' ? `${service}-policy-${compact}` : `${service}-${compact}`;
 }
-
-export const workflowIds = {
-  /** The service's active SLO incident (detected → resolved). */
-  incident: (service: string) => `incident-${service}`,
-  /** The service's active policy incident (structural violations in the catalog). */
-  policyIncident: (service: string) => `policy-incident-${service}`,
-  /** A resolved incident awaiting its postmortem; it no longer blocks a new incident. */
-  postmortem: (incidentId: string) => `postmortem-${incidentId}`,
-  freeze: (service: string) => `freeze-${service}`,
-  fleetEvaluation: 'safedeploy-fleet-evaluation',
-} as const;

@@ -1,11 +1,18 @@
 // Reading incidents and freezes back from Temporal for operators (CLI, HTTP API, report): by
 // visibility queries on SafeDeploy's search attributes, then each workflow's own query.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { workflowIds } from '../incident/ids';
 import { isActive } from '../incident/lifecycle';
-import { freezeQuery, incidentQuery, type FreezeView, type IncidentView } from '../../workflows/messages';
+import {
+  freezeQuery,
+  incidentQuery,
+  type FreezeView,
+  type IncidentView,
+  workflowIds,
+  workflowTypeIn,
+  WORKFLOW_TYPES,
+} from '../../workflows/messages';
 
-const INCIDENT_TYPES = `WorkflowType IN ('incidentWorkflow', 'postmortemWorkflow')`;
+const INCIDENT_TYPES = workflowTypeIn('incident', 'postmortem');
 
 export interface IncidentRef {
   workflowId: string;
@@ -39,7 +46,7 @@ export async function listIncidents(client: Client, options: ListOptions = {}): 
     // A completed incident workflow was handed to its postmortem workflow, which lists it instead.
     if (
       view &&
-      !(w.type === 'incidentWorkflow' && view.state === 'resolved' && w.status.name === 'COMPLETED')
+      !(w.type === WORKFLOW_TYPES.incident && view.state === 'resolved' && w.status.name === 'COMPLETED')
     ) {
       refs.push({ workflowId: w.workflowId, view });
     }
@@ -115,7 +122,7 @@ export async function serviceTemporalState(client: Client, service: string): Pro
 
 /** Running freezes, for listings. */
 export async function listFreezes(client: Client, all = false): Promise<FreezeView[]> {
-  const query = `WorkflowType = 'freezeWorkflow'${all ? '' : ` AND ExecutionStatus = 'Running'`}`;
+  const query = `${workflowTypeIn('freeze')}${all ? '' : ` AND ExecutionStatus = 'Running'`}`;
   const views: FreezeView[] = [];
   for await (const w of client.workflow.list({ query })) {
     const handle = client.workflow.getHandle(w.workflowId, w.runId);

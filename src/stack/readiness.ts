@@ -1,10 +1,9 @@
 // When the stack is ready — the worker has evaluated the demo service once — and what happens when a
 // child dies afterwards (the start command stops the whole stack rather than limp on).
-import { workflowIds } from '../incident/ids';
 import { connectClient } from '../temporal/connection';
 import type { ManagedProcess } from '../process/managed-process';
 import { pollUntil } from '../process/poll';
-import { fleetQuery } from '../../workflows/messages';
+import { fleetQuery, workflowIds } from '../../workflows/messages';
 import type { ChildCommon } from './children';
 
 /** Bundling the workflows and the first cycle take a while on a small machine. */

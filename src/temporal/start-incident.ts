@@ -3,8 +3,13 @@
 // makes a repeated or overlapping start reach the running incident instead of creating another.
 import type { Client } from '@temporalio/client';
 import type { ServiceObservation } from '../evaluation/observation';
-import { observeSignal, TASK_QUEUE, type IncidentInput } from '../../workflows/messages';
-import type { incidentWorkflow } from '../../workflows';
+import {
+  observeSignal,
+  TASK_QUEUE,
+  WORKFLOW_TYPES,
+  type IncidentInput,
+  type WorkflowOf,
+} from '../../workflows/messages';
 import { SafeDeployKind, SafeDeployService } from './search-attributes';
 
 export interface IncidentStart {
@@ -18,17 +23,20 @@ export interface IncidentStart {
 }
 
 export async function signalWithStartIncident(client: Client, start: IncidentStart): Promise<void> {
-  await client.workflow.signalWithStart<typeof incidentWorkflow, [ServiceObservation]>('incidentWorkflow', {
-    workflowId: start.workflowId,
-    taskQueue: TASK_QUEUE,
-    args: [start.input],
-    signal: observeSignal,
-    signalArgs: [start.observation],
-    typedSearchAttributes: [
-      { key: SafeDeployService, value: start.input.service },
-      { key: SafeDeployKind, value: 'incident' },
-    ],
-    staticSummary: start.summary,
-    staticDetails: start.details,
-  });
+  await client.workflow.signalWithStart<WorkflowOf<'incident'>, [ServiceObservation]>(
+    WORKFLOW_TYPES.incident,
+    {
+      workflowId: start.workflowId,
+      taskQueue: TASK_QUEUE,
+      args: [start.input],
+      signal: observeSignal,
+      signalArgs: [start.observation],
+      typedSearchAttributes: [
+        { key: SafeDeployService, value: start.input.service },
+        { key: SafeDeployKind, value: 'incident' },
+      ],
+      staticSummary: start.summary,
+      staticDetails: start.details,
+    },
+  );
 }

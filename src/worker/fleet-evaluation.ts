@@ -1,8 +1,12 @@
 import type { Client } from '@temporalio/client';
-import { workflowIds } from '../incident/ids';
 import { SafeDeployKind } from '../temporal/search-attributes';
-import { TASK_QUEUE, type IncidentTimings } from '../../workflows/messages';
-import type { fleetEvaluationWorkflow } from '../../workflows';
+import {
+  TASK_QUEUE,
+  type IncidentTimings,
+  type WorkflowOf,
+  workflowIds,
+  WORKFLOW_TYPES,
+} from '../../workflows/messages';
 
 /** Starts the periodic fleet evaluation unless it already runs (idempotent by workflow id). */
 export async function ensureFleetEvaluation(
@@ -10,7 +14,7 @@ export async function ensureFleetEvaluation(
   intervalMs: number,
   timings: IncidentTimings,
 ): Promise<{ runId: string }> {
-  const handle = await client.workflow.start<typeof fleetEvaluationWorkflow>('fleetEvaluationWorkflow', {
+  const handle = await client.workflow.start<WorkflowOf<'fleetEvaluation'>>(WORKFLOW_TYPES.fleetEvaluation, {
     workflowId: workflowIds.fleetEvaluation,
     taskQueue: TASK_QUEUE,
     args: [{ intervalMs, timings }],

@@ -4,8 +4,7 @@
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { refreshOnce } from '../../src/api/refresh';
-import { workflowIds } from '../../src/incident/ids';
-import { fleetQuery } from '../../workflows/messages';
+import { fleetQuery, workflowIds } from '../../workflows/messages';
 import { waitFor } from '../harness/prometheus';
 import { namespaceClient } from '../harness/namespaces';
 import { uniqueId } from '../harness/temporal';

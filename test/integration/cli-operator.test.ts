@@ -5,9 +5,8 @@
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { changeBranch } from '../../src/gitops/branch';
-import { workflowIds } from '../../src/incident/ids';
 import type { IncidentSummary, OpenProposal } from '../../src/operator/report';
-import { fleetQuery, type FreezeView, type IncidentView } from '../../workflows/messages';
+import { fleetQuery, type FreezeView, type IncidentView, workflowIds } from '../../workflows/messages';
 import { mergeAsReviewer, remoteBranches } from '../harness/git';
 import { namespaceClient } from '../harness/namespaces';
 import { testTemporalAddress, uniqueId } from '../harness/temporal';

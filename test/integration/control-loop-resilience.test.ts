@@ -6,12 +6,18 @@ import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { workflowIds } from '../../src/incident/ids';
 import { changeBranch } from '../../src/gitops/branch';
 import { freePort } from '../../src/process/ports';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/servers/temporal-dev-server';
 import { SAFEDEPLOY_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
-import { approveSignal, incidentQuery, outcomeQuery, type IncidentView } from '../../workflows/messages';
+import {
+  approveSignal,
+  incidentQuery,
+  outcomeQuery,
+  type IncidentView,
+  workflowIds,
+  workflowTypeIn,
+} from '../../workflows/messages';
 import { commitsAhead, remoteBranches } from '../harness/git';
 import { namespaceClient } from '../harness/namespaces';
 import { waitFor } from '../harness/prometheus';
@@ -128,8 +134,7 @@ describe('a worker killed with SIGKILL while it pushes the rollback branch', () 
     worker = await spawnWorker();
     await waitFor(
       async () => {
-        for await (const _ of client.workflow.list({ query: `WorkflowType = 'fleetEvaluationWorkflow'` }))
-          return true;
+        for await (const _ of client.workflow.list({ query: workflowTypeIn('fleetEvaluation') })) return true;
         return false;
       },
       60_000,

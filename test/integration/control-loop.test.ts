@@ -9,7 +9,6 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { verifyStream } from '../../src/evidence/audit';
 import { AUDIT_STREAMS } from '../../src/evidence/streams';
-import { workflowIds } from '../../src/incident/ids';
 import { changeBranch } from '../../src/gitops/branch';
 import {
   acknowledgeSignal,
@@ -25,6 +24,9 @@ import {
   type ActionOutcome,
   type FreezeView,
   type IncidentView,
+  workflowIds,
+  WORKFLOW_TYPES,
+  workflowTypeIn,
 } from '../../workflows/messages';
 import { commitsAhead, mergeAsReviewer, remoteBranches, showFile } from '../harness/git';
 import { waitFor } from '../harness/prometheus';
@@ -74,7 +76,7 @@ afterAll(async () => {
 async function saveHistories(c: Client): Promise<void> {
   const dir = path.resolve(__dirname, '../fixtures/histories');
   await mkdir(dir, { recursive: true });
-  const types = `WorkflowType IN ('incidentWorkflow', 'postmortemWorkflow', 'freezeWorkflow', 'fleetEvaluationWorkflow')`;
+  const types = workflowTypeIn('incident', 'postmortem', 'freeze', 'fleetEvaluation');
   for await (const w of c.workflow.list({ query: types })) {
     const json = execFileSync(
       process.env.TEMPORAL_CLI ?? 'temporal',
@@ -126,7 +128,7 @@ async function act(
 async function incidentsOf(service: string): Promise<string[]> {
   const ids: string[] = [];
   for await (const w of client.workflow.list({
-    query: `WorkflowType = 'incidentWorkflow' AND SafeDeployService = '${service}'`,
+    query: `${workflowTypeIn('incident')} AND SafeDeployService = '${service}'`,
   }))
     ids.push(w.workflowId);
   return ids;
@@ -152,7 +154,7 @@ describe('an error spike on checkout', () => {
 
     // The same observation again, as a retried dispatch would send it, and a second evaluator.
     await client.workflow.getHandle(workflowIds.incident('checkout')).signal(observeSignal, opened.latest!);
-    const overlap = await client.workflow.start('fleetEvaluationWorkflow', {
+    const overlap = await client.workflow.start(WORKFLOW_TYPES.fleetEvaluation, {
       workflowId: `overlapping-evaluation-${randomUUID()}`,
       taskQueue: 'safedeploy',
       args: [
@@ -403,7 +405,7 @@ describe('a catalog entry that violates the structural policy', () => {
   async function policyIncidentsOf(service: string): Promise<string[]> {
     const ids: string[] = [];
     for await (const w of client.workflow.list({
-      query: `WorkflowType = 'incidentWorkflow' AND WorkflowId = '${workflowIds.policyIncident(service)}'`,
+      query: `${workflowTypeIn('incident')} AND WorkflowId = '${workflowIds.policyIncident(service)}'`,
     }))
       ids.push(w.runId);
     return ids;

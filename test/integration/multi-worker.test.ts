@@ -7,10 +7,16 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { AUDIT_STREAMS } from '../../src/evidence/streams';
 import { changeBranch } from '../../src/gitops/branch';
-import { workflowIds } from '../../src/incident/ids';
 import { postgresStore, type PostgresStore } from '../../src/store/postgres/store';
 import { createSafeDeployWorker } from '../../src/worker/run-worker';
-import { approveSignal, incidentQuery, outcomeQuery, type IncidentView } from '../../workflows/messages';
+import {
+  approveSignal,
+  incidentQuery,
+  outcomeQuery,
+  type IncidentView,
+  workflowIds,
+  workflowTypeIn,
+} from '../../workflows/messages';
 import { commitsAhead, remoteBranches } from '../harness/git';
 import { namespaceClient } from '../harness/namespaces';
 import { fileDatabase } from '../harness/postgres';
@@ -99,11 +105,7 @@ async function count(query: string): Promise<number> {
 
 describe('three workers on one task queue and one PostgreSQL store', () => {
   it('handle two burning services with nothing duplicated or lost', async () => {
-    await waitFor(
-      async () => (await count(`WorkflowType = 'fleetEvaluationWorkflow'`)) > 0,
-      30_000,
-      'the evaluation',
-    );
+    await waitFor(async () => (await count(workflowTypeIn('fleetEvaluation'))) > 0, 30_000, 'the evaluation');
     for (const s of SERVICES) world.exporter.fastBurn(s);
     const opened = await Promise.all(
       SERVICES.map((s) =>
@@ -121,10 +123,10 @@ describe('three workers on one task queue and one PostgreSQL store', () => {
 
     expect(remoteBranches(world.repoDir).sort()).toEqual(['main', ...branches].sort());
     for (const b of branches) expect(commitsAhead(world.repoDir, b)).toHaveLength(1);
-    expect(await count(`WorkflowType = 'fleetEvaluationWorkflow' AND ExecutionStatus = 'Running'`)).toBe(1);
+    expect(await count(`${workflowTypeIn('fleetEvaluation')} AND ExecutionStatus = 'Running'`)).toBe(1);
     for (const s of SERVICES)
       await waitFor(
-        async () => (await count(`WorkflowType = 'incidentWorkflow' AND SafeDeployService = '${s}'`)) === 1,
+        async () => (await count(`${workflowTypeIn('incident')} AND SafeDeployService = '${s}'`)) === 1,
         15_000,
         `one incident workflow for ${s}`,
       );

@@ -9,7 +9,6 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileStore } from '../../src/store/file-store';
 import { changeBranch } from '../../src/gitops/branch';
-import { workflowIds } from '../../src/incident/ids';
 import { deliverNotifications, type DeliveryDeps } from '../../src/notify/delivery';
 import type { NotificationEvent } from '../../src/notify/events';
 import { loadNotifyConfig, type NotifyConfig } from '../../src/notify/routes';
@@ -20,6 +19,7 @@ import {
   incidentQuery,
   outcomeQuery,
   type IncidentView,
+  workflowIds,
 } from '../../workflows/messages';
 import { mergeAsReviewer } from '../harness/git';
 import { namespaceClient } from '../harness/namespaces';

@@ -6,11 +6,16 @@ import type { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { changeBranch } from '../../src/gitops/branch';
-import { workflowIds } from '../../src/incident/ids';
 import { fileStore } from '../../src/store/file-store';
 import { createSafeDeployWorker } from '../../src/worker/run-worker';
 import type { incidentWorkflow } from '../../workflows';
-import { approveSignal, fleetQuery, incidentQuery, outcomeQuery } from '../../workflows/messages';
+import {
+  approveSignal,
+  fleetQuery,
+  incidentQuery,
+  outcomeQuery,
+  workflowIds,
+} from '../../workflows/messages';
 import { mergeAsReviewer } from '../harness/git';
 import { namespaceClient } from '../harness/namespaces';
 import { testTemporalAddress, uniqueId } from '../harness/temporal';

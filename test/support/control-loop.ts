@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
-import { workflowIds } from '../../src/incident/ids';
+import { workflowIds } from '../../workflows/messages';
 import { ALERT_WINDOWS } from '../../src/slo/windows';
 import type { PrometheusServer } from '../../src/servers/prometheus-server';
 import { createSafeDeployWorker } from '../../src/worker/run-worker';

@@ -6,20 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { testTemporalAddress } from '../harness/temporal';
-
-const TYPES = [
-  'incidentWorkflow',
-  'postmortemWorkflow',
-  'freezeWorkflow',
-  'fleetEvaluationWorkflow',
-  'notificationWorkflow',
-];
+import { workflowTypeIn, WORKFLOW_TYPES, type WorkflowTypeKey } from '../../workflows/messages';
 
 /** @param tag distinguishes this test's files from other tests' recordings of the same workflows. */
 export async function saveHistories(client: Client, namespace: string, tag: string): Promise<void> {
   const dir = path.resolve(__dirname, '../fixtures/histories');
   await mkdir(dir, { recursive: true });
-  const query = `WorkflowType IN (${TYPES.map((t) => `'${t}'`).join(', ')})`;
+  const query = workflowTypeIn(...(Object.keys(WORKFLOW_TYPES) as WorkflowTypeKey[]));
   for await (const w of client.workflow.list({ query })) {
     const json = execFileSync(
       process.env.TEMPORAL_CLI ?? 'temporal',

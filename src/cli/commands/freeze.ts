@@ -2,9 +2,8 @@
 // an approver may lift it early with a reason (break-glass, audited by the freeze workflow).
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import { workflowIds } from '../../incident/ids';
 import { listFreezes } from '../../operator/incidents';
-import { liftFreezeSignal } from '../../../workflows/messages';
+import { liftFreezeSignal, workflowIds } from '../../../workflows/messages';
 import { addWaitOption, performAction, reportOutcome, type WaitFlags } from '../actions';
 import { CliError, EXIT } from '../errors';
 import { addActorOptions, requireActor, requireReason, type ActorFlags } from '../identity';

@@ -3,7 +3,6 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import type { Command } from 'commander';
-import { workflowIds } from '../../incident/ids';
 import type { ActionRequest } from '../../incident/proposals';
 import { findIncident, listIncidents, type IncidentRef } from '../../operator/incidents';
 import { summarizeIncident } from '../../operator/report';
@@ -14,6 +13,7 @@ import {
   postmortemSignal,
   resolveSignal,
   type IncidentView,
+  workflowIds,
 } from '../../../workflows/messages';
 import { addWaitOption, performAction, reportOutcome, type WaitFlags } from '../actions';
 import { CliError, EXIT } from '../errors';

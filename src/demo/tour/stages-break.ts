@@ -1,9 +1,8 @@
 // The first half of the tour: a healthy stack, a bad release, errors, and SafeDeploy noticing.
 import { attributionSummary } from '../../incident/attribution';
-import { workflowIds } from '../../incident/ids';
 import { findIncident } from '../../operator/incidents';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../temporal/search-attributes';
-import { fleetQuery } from '../../../workflows/messages';
+import { fleetQuery, workflowIds } from '../../../workflows/messages';
 import { setDemoFaults } from '../../demo-service/client';
 import { safedeploy } from './commands';
 import { workflowLink, workflowListLink, type DemoContext } from './context';

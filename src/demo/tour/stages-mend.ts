@@ -1,7 +1,7 @@
 // The second half of the tour: a human approves, a reviewer merges, the service recovers, SafeDeploy
 // resolves, and the postmortem closes the record.
 import { changeBranch } from '../../gitops/branch';
-import { workflowIds } from '../../incident/ids';
+import { workflowIds } from '../../../workflows/messages';
 import { setDemoFaults } from '../../demo-service/client';
 import { safedeploy } from './commands';
 import { workflowLink } from './context';

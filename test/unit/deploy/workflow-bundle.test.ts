@@ -6,11 +6,17 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_GOVERNANCE } from '../../../src/catalog/model';
-import { workflowIds } from '../../../src/incident/ids';
 import { writeWorkflowBundle } from '../../../src/tools/bundle-workflows';
 import { createSafeDeployWorker } from '../../../src/worker/run-worker';
 import * as workflows from '../../../workflows';
-import { DEFAULT_TIMINGS, TASK_QUEUE, freezeQuery, type FreezeInput } from '../../../workflows/messages';
+import {
+  DEFAULT_TIMINGS,
+  TASK_QUEUE,
+  freezeQuery,
+  type FreezeInput,
+  workflowIds,
+  WORKFLOW_TYPES,
+} from '../../../workflows/messages';
 import { namespaceClient } from '../../harness/namespaces';
 import { testTemporalAddress, uniqueId } from '../../harness/temporal';
 import { waitFor } from '../../harness/wait';
@@ -53,7 +59,7 @@ describe('the prebuilt workflow bundle', () => {
           freezeDurationMs: 60_000,
           context: { approvers: ['alice'], governance: DEFAULT_GOVERNANCE },
         };
-        const handle = await client.workflow.start('freezeWorkflow', {
+        const handle = await client.workflow.start(WORKFLOW_TYPES.freeze, {
           taskQueue: TASK_QUEUE,
           workflowId: workflowIds.freeze('checkout'),
           args: [input],
