@@ -2,7 +2,7 @@
 // so a repeated or overlapping evaluation reaches the same incident instead of creating another.
 import { heartbeat } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { FleetAction } from '../src/evaluation/fleet-plan';
+import { readFleetAction, type FleetAction, type StoredFleetAction } from '../src/evaluation/fleet-plan';
 import { durationSeconds } from '../src/slo/windows';
 import { SafeDeployKind, SafeDeployService } from '../src/temporal/search-attributes';
 import { signalWithStartIncident } from '../src/temporal/start-incident';
@@ -18,7 +18,8 @@ import {
 import type { ActivityDeps } from './index';
 
 export interface DispatchInput {
-  actions: FleetAction[];
+  /** Planned by the running fleet evaluation, or by an older worker's before an upgrade. */
+  actions: StoredFleetAction[];
   timings: IncidentTimings;
 }
 
@@ -26,11 +27,12 @@ export function createDispatchActivities({ temporal, store, secrets }: ActivityD
   return {
     async dispatchFleetActions({ actions, timings }: DispatchInput): Promise<{ signalled: number }> {
       let signalled = 0;
-      for (const action of actions) {
+      const planned = actions.map(readFleetAction);
+      for (const action of planned) {
         if (await dispatch(temporal, action, timings)) signalled++;
         heartbeat(signalled);
       }
-      await store.appendAudit('evaluations', actions.map(auditEntry), secrets);
+      await store.appendAudit('evaluations', planned.map(auditEntry), secrets);
       return { signalled };
     },
   };
@@ -38,9 +40,9 @@ export function createDispatchActivities({ temporal, store, secrets }: ActivityD
 
 async function dispatch(temporal: Client, action: FleetAction, timings: IncidentTimings): Promise<boolean> {
   switch (action.kind) {
-    case 'incident':
+    case 'slo':
     case 'policy': {
-      const kind = action.kind === 'policy' ? 'policy' : 'slo';
+      const kind = action.kind;
       const workflowId = workflowIds.incidentOf(action.service, kind);
       if (!action.start)
         return signalIfRunning(temporal, workflowId, (h) => h.signal(observeSignal, action.observation));
@@ -50,9 +52,7 @@ async function dispatch(temporal: Client, action: FleetAction, timings: Incident
           service: action.service,
           kind,
           timings,
-          ...(action.kind === 'incident' && action.lastHealthyAt
-            ? { lastHealthyAt: action.lastHealthyAt }
-            : {}),
+          ...(action.kind === 'slo' && action.lastHealthyAt ? { lastHealthyAt: action.lastHealthyAt } : {}),
         },
         observation: action.observation,
         summary: `${kind === 'policy' ? 'Policy' : 'SLO'} incident: ${action.service}`,

@@ -10,7 +10,7 @@ import {
   workflowInfo,
   ActivityFailure,
 } from '@temporalio/workflow';
-import { planFleetActions } from '../src/evaluation/fleet-plan';
+import { planFleetActions, readLastSeen } from '../src/evaluation/fleet-plan';
 import { normalObservation } from '../src/evaluation/observation';
 import { dispatching, measuring } from './proxies';
 import type { LastSeen } from '../src/evaluation/fleet-plan';
@@ -20,7 +20,7 @@ import { fleetQuery, reobserveSignal, type FleetEvaluationInput, type FleetView 
 const MAX_CYCLES_PER_RUN = 500;
 
 export async function fleetEvaluationWorkflow(input: FleetEvaluationInput): Promise<never> {
-  const view: FleetView = { cycles: input.cycles ?? 0, services: input.lastSeen ?? {} };
+  const view: FleetView = { cycles: input.cycles ?? 0, services: readLastSeen(input.lastSeen) };
   const reobserve = new Set<string>();
   setHandler(fleetQuery, () => ({ ...view, timings: input.timings }));
   setHandler(reobserveSignal, (service) => void reobserve.add(service));

@@ -5,7 +5,7 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ServiceContext, ServiceObservation, SloDigest } from '../src/evaluation/observation';
 import type { IncidentState, Transition } from '../src/incident/lifecycle';
 import type { ActionRequest, Proposal } from '../src/incident/proposals';
-import type { LastSeen } from '../src/evaluation/fleet-plan';
+import type { StoredLastSeen } from '../src/evaluation/fleet-plan';
 import type { Attribution, BurnOnset } from '../src/incident/attribution';
 
 import type * as registered from './index';
@@ -194,8 +194,8 @@ export const freezeQuery = defineQuery<FreezeView>('freeze');
 export interface FleetEvaluationInput {
   intervalMs: number;
   timings: IncidentTimings;
-  /** Carried across continue-as-new. */
-  lastSeen?: Record<string, LastSeen>;
+  /** Carried across continue-as-new; runs of older workers carry `lastNormalAt` (readLastSeen). */
+  lastSeen?: Record<string, StoredLastSeen>;
   cycles?: number;
 }
 
@@ -204,7 +204,8 @@ export interface FleetView {
   /** The incident timings this evaluation starts incidents with (the Alertmanager intake uses them too). */
   timings?: IncidentTimings;
   lastEvaluatedAt?: string;
-  services: Record<string, LastSeen>;
+  /** Older workers answer with `lastNormalAt` instead of `lastHealthyAt`: read with readLastSeen. */
+  services: Record<string, StoredLastSeen>;
   lastError?: string;
 }
 

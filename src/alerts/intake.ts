@@ -5,6 +5,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { signalWithStartIncident } from '../temporal/start-incident';
 import type { ServiceObservation } from '../evaluation/observation';
+import { readLastSeen } from '../evaluation/fleet-plan';
 import { fleetQuery, observeSignal, reobserveSignal, workflowIds } from '../../workflows/messages';
 import { startOf, type Alert } from './alertmanager';
 
@@ -69,9 +70,9 @@ async function startIncident(
       'the fleet evaluation does not report its incident timings (upgrade the worker)',
     );
   // The rollback target is the revision live before the page: no later than the alert's start.
-  const normalAt = fleet.services[service]?.lastNormalAt;
+  const healthyAt = readLastSeen(fleet.services)[service]?.lastHealthyAt;
   const started = startOf(alert);
-  const lastHealthyAt = normalAt !== undefined && normalAt < started ? normalAt : started;
+  const lastHealthyAt = healthyAt !== undefined && healthyAt < started ? healthyAt : started;
   await signalWithStartIncident(client, {
     workflowId: workflowIds.incident(service),
     input: { service, kind: 'slo', timings: fleet.timings, lastHealthyAt },

@@ -8,13 +8,30 @@ export interface LastSeen {
   /** Sorted violation codes joined by commas; '' when none. */
   violations: string;
   /** evaluatedAt of the newest evaluation that found the service normal. */
-  lastNormalAt?: string;
+  lastHealthyAt?: string;
 }
 
+/**
+ * LastSeen as workers before the vocabulary change wrote it (`lastNormalAt`): it still arrives in
+ * fleet evaluation inputs carried across continue-as-new, in recorded histories and in fleet query
+ * answers of older workers (docs/ARCHITECTURE.md invariant 9), so readers normalise it.
+ */
+export type StoredLastSeen = LastSeen & { lastNormalAt?: string };
+
+export function readLastSeen(stored: Record<string, StoredLastSeen> = {}): Record<string, LastSeen> {
+  const seen: Record<string, LastSeen> = {};
+  for (const [service, { lastNormalAt, ...rest }] of Object.entries(stored)) {
+    const lastHealthyAt = rest.lastHealthyAt ?? lastNormalAt;
+    seen[service] = { ...rest, ...(lastHealthyAt ? { lastHealthyAt } : {}) };
+  }
+  return seen;
+}
+
+/** The incident kinds are IncidentKind's words (workflows/messages.ts): 'slo' and 'policy'. */
 export type FleetAction =
   /** start: signal-with-start (the service is burning); otherwise signal an incident if one runs. */
   | {
-      kind: 'incident';
+      kind: 'slo';
       service: string;
       start: boolean;
       observation: ServiceObservation;
@@ -22,6 +39,14 @@ export type FleetAction =
     }
   | { kind: 'policy'; service: string; start: boolean; observation: ServiceObservation }
   | { kind: 'freeze'; service: string; exhausted: boolean; at: string; context?: ServiceContext };
+
+/** A FleetAction as workers before the vocabulary change planned it: an SLO incident was 'incident'. */
+export type StoredFleetAction =
+  FleetAction | (Omit<Extract<FleetAction, { kind: 'slo' }>, 'kind'> & { kind: 'incident' });
+
+export function readFleetAction(action: StoredFleetAction): FleetAction {
+  return action.kind === 'incident' ? { ...action, kind: 'slo' } : action;
+}
 
 export interface FleetPlan {
   actions: FleetAction[];
@@ -37,11 +62,11 @@ export function planFleetActions(
   for (const o of observations) {
     const before = previous[o.service];
     actions.push(...incidentActions(before, o), ...policyActions(before, o), ...freezeActions(before, o));
-    const lastNormalAt = o.severity === 'normal' ? o.evaluatedAt : before?.lastNormalAt;
+    const lastHealthyAt = o.severity === 'normal' ? o.evaluatedAt : before?.lastHealthyAt;
     next[o.service] = {
       severity: o.severity,
       violations: o.violations.join(','),
-      ...(lastNormalAt ? { lastNormalAt } : {}),
+      ...(lastHealthyAt ? { lastHealthyAt } : {}),
     };
   }
   return { actions, next };
@@ -50,10 +75,10 @@ export function planFleetActions(
 function incidentActions(before: LastSeen | undefined, o: ServiceObservation): FleetAction[] {
   if (before?.severity === o.severity) return [];
   if (isBurning(o.severity)) {
-    const lastHealthyAt = before?.lastNormalAt;
+    const lastHealthyAt = before?.lastHealthyAt;
     return [
       {
-        kind: 'incident',
+        kind: 'slo',
         service: o.service,
         start: true,
         observation: o,
@@ -65,7 +90,7 @@ function incidentActions(before: LastSeen | undefined, o: ServiceObservation): F
   // (it was burning, or had no data, or the evaluation restarted and lost what it saw).
   return before?.severity === 'normal'
     ? []
-    : [{ kind: 'incident', service: o.service, start: false, observation: o }];
+    : [{ kind: 'slo', service: o.service, start: false, observation: o }];
 }
 
 function policyActions(before: LastSeen | undefined, o: ServiceObservation): FleetAction[] {

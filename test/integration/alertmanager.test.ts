@@ -67,7 +67,11 @@ beforeAll(async () => {
     rules: RULES,
     alertmanagers: pair.map((a) => a.target),
   });
-  await waitFor(async () => (await fleet()).services.checkout?.lastNormalAt, 30_000, 'checkout seen healthy');
+  await waitFor(
+    async () => (await fleet()).services.checkout?.lastHealthyAt,
+    30_000,
+    'checkout seen healthy',
+  );
 }, 180_000);
 
 afterAll(async () => {

@@ -26,7 +26,7 @@ beforeAll(async () => {
   running = worker.run();
   const fleet = () => client.workflow.getHandle(workflowIds.fleetEvaluation).query(fleetQuery);
   // Healthy first, so the incident knows when checkout was last healthy and can propose a rollback.
-  await waitFor(async () => (await fleet()).services.checkout?.lastNormalAt, 30_000, 'a healthy evaluation');
+  await waitFor(async () => (await fleet()).services.checkout?.lastHealthyAt, 30_000, 'a healthy evaluation');
   world.exporter.fastBurn('checkout');
   world.exporter.exhausted('payments');
   api = await startApi(world, NAMESPACE);

@@ -145,7 +145,7 @@ beforeAll(async () => {
   await waitFor(
     async () =>
       (await client.workflow.getHandle(workflowIds.fleetEvaluation).query(fleetQuery)).services.zero
-        ?.lastNormalAt,
+        ?.lastHealthyAt,
     60_000,
     'a healthy evaluation',
   );

@@ -37,7 +37,7 @@ beforeAll(async () => {
   };
   const fleet = () => client.workflow.getHandle(workflowIds.fleetEvaluation).query(fleetQuery);
   await waitFor(
-    async () => (await fleet()).services.checkout?.lastNormalAt,
+    async () => (await fleet()).services.checkout?.lastHealthyAt,
     30_000,
     'a healthy evaluation of checkout',
   );

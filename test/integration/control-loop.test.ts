@@ -61,7 +61,7 @@ beforeAll(async () => {
   running = worker.run();
   // Healthy first, so the evaluation knows when each service was last seen healthy.
   await waitFor(
-    async () => (await fleet()).services.checkout?.lastNormalAt,
+    async () => (await fleet()).services.checkout?.lastHealthyAt,
     30_000,
     'a healthy evaluation of checkout',
   );

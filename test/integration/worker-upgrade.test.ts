@@ -88,7 +88,7 @@ it('an incident opened on the current worker is finished by the next release', a
     await waitFor(
       async () =>
         (await client.workflow.getHandle(workflowIds.fleetEvaluation).query(fleetQuery)).services.checkout
-          ?.lastNormalAt,
+          ?.lastHealthyAt,
       30_000,
       'a healthy evaluation',
     );

@@ -1,4 +1,9 @@
-import { planFleetActions, type LastSeen } from '../../../src/evaluation/fleet-plan';
+import {
+  planFleetActions,
+  readFleetAction,
+  readLastSeen,
+  type LastSeen,
+} from '../../../src/evaluation/fleet-plan';
 import { DEFAULT_GOVERNANCE } from '../../../src/catalog/model';
 import type { ServiceObservation } from '../../../src/evaluation/observation';
 import type { Severity } from '../../../src/slo/severity';
@@ -37,27 +42,27 @@ describe('fleet plan: signals only on a change', () => {
       'a service that starts burning opens (or updates) its incident',
       last('normal'),
       seen('fast-burn'),
-      ['incident:true'],
+      ['slo:true'],
     ],
-    ['a recovery is sent to the running incident', last('fast-burn'), seen('normal'), ['incident:false']],
+    ['a recovery is sent to the running incident', last('fast-burn'), seen('normal'), ['slo:false']],
     [
       'a recovery after a no-data step still reaches the incident',
       last('no-data'),
       seen('normal'),
-      ['incident:false'],
+      ['slo:false'],
     ],
     ['a normal service that goes no-data opens nothing', last('normal'), seen('no-data'), []],
     [
       'exhaustion starts a freeze with the incident',
       last('normal'),
       seen('exhausted'),
-      ['incident:true', 'freeze:true'],
+      ['slo:true', 'freeze:true'],
     ],
     [
       'the end of exhaustion starts the freeze timer',
       last('exhausted'),
       seen('fast-burn'),
-      ['incident:true', 'freeze:false'],
+      ['slo:true', 'freeze:false'],
     ],
     [
       'a new violation opens a policy incident',
@@ -76,18 +81,49 @@ describe('fleet plan: signals only on a change', () => {
   });
 
   it('after a restart (nothing seen yet) tells possibly running workflows the current state', () => {
-    expect(kinds({}, seen('normal'))).toEqual(['incident:false', 'policy:false', 'freeze:false']);
+    expect(kinds({}, seen('normal'))).toEqual(['slo:false', 'policy:false', 'freeze:false']);
   });
 
   it('gives a new incident the last time the service was seen healthy', () => {
-    const plan = planFleetActions(last('normal', { lastNormalAt: '2025-12-31T23:59:00.000Z' }), [
+    const plan = planFleetActions(last('normal', { lastHealthyAt: '2025-12-31T23:59:00.000Z' }), [
       seen('fast-burn'),
     ]);
-    expect(plan.actions[0]).toMatchObject({ kind: 'incident', lastHealthyAt: '2025-12-31T23:59:00.000Z' });
+    expect(plan.actions[0]).toMatchObject({ kind: 'slo', lastHealthyAt: '2025-12-31T23:59:00.000Z' });
     expect(plan.next.checkout).toEqual({
       severity: 'fast-burn',
       violations: '',
-      lastNormalAt: '2025-12-31T23:59:00.000Z',
+      lastHealthyAt: '2025-12-31T23:59:00.000Z',
     });
+  });
+});
+
+describe('fleet state written by older workers (lastNormalAt, kind incident)', () => {
+  it('reads lastNormalAt as lastHealthyAt and keeps lastHealthyAt when both are present', () => {
+    expect(
+      readLastSeen({
+        checkout: { severity: 'normal', violations: '', lastNormalAt: at },
+        payments: {
+          severity: 'fast-burn',
+          violations: '',
+          lastHealthyAt: at,
+          lastNormalAt: '2025-01-01T00:00:00.000Z',
+        },
+        search: { severity: 'no-data', violations: '' },
+      }),
+    ).toEqual({
+      checkout: { severity: 'normal', violations: '', lastHealthyAt: at },
+      payments: { severity: 'fast-burn', violations: '', lastHealthyAt: at },
+      search: { severity: 'no-data', violations: '' },
+    });
+    expect(readLastSeen(undefined)).toEqual({});
+  });
+
+  it("reads an SLO incident action planned as kind 'incident' as kind 'slo'", () => {
+    const observation = seen('fast-burn');
+    expect(
+      readFleetAction({ kind: 'incident', service: 'checkout', start: true, observation, lastHealthyAt: at }),
+    ).toEqual({ kind: 'slo', service: 'checkout', start: true, observation, lastHealthyAt: at });
+    const freeze = { kind: 'freeze', service: 'checkout', exhausted: true, at } as const;
+    expect(readFleetAction(freeze)).toBe(freeze);
   });
 });
