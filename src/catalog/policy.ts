@@ -1,5 +1,5 @@
 // The structural policy: what every service must declare before SafeDeploy lets its changes through.
-// A well-formed service may still break it; the gate then denies (DESIGN.md, "Service catalog").
+// A well-formed service may still break it; the gate then denies (docs/ARCHITECTURE.md invariant 2).
 // Pure: rules are data, each returns a message when the service breaks it.
 import type { PolicyViolation, Service } from './model';
 

@@ -1,4 +1,5 @@
-// The versioned catalog spec (apiVersion safedeploy/v1, kind Service), exactly as DESIGN.md shows it.
+// The versioned catalog spec (apiVersion safedeploy/v1, kind Service), as README.md "The service catalog" shows it
+// (strict: docs/ARCHITECTURE.md invariant 2).
 // Every object is strict: an unknown field is an error, because a typo (`objectve`) must never silently
 // drop a setting. The schema checks form only; what a service lacks (owner, SLOs, approvers, rollback,
 // a canary) is the structural policy's business (policy.ts), so those parts are optional here.

@@ -1,5 +1,5 @@
-// Who is acting, and why: every human action carries --by and --reason (DESIGN.md "Operator
-// surfaces"). The workflows check --by against the service's approvers; the CLI only supplies it.
+// Who is acting, and why: every human action carries --by and --reason (docs/ARCHITECTURE.md
+// invariant 12). The workflows check --by against the service's approvers; the CLI only supplies it.
 import os from 'node:os';
 import { Option, type Command } from 'commander';
 import { APPROVER_NAME_RULE, isApproverName } from '../catalog/approver-name';

@@ -1,4 +1,4 @@
-/** The audit log's streams (DESIGN.md "Evidence and audit"): one append-only, hash-chained file each. */
+/** The audit log's streams (docs/ARCHITECTURE.md invariant 7): one append-only, hash-chained file each. */
 export const AUDIT_STREAMS = [
   'evaluations',
   'incidents',

@@ -1,5 +1,5 @@
 // Deterministic branch names: the same incident and proposal type always map to the same branch,
-// which is what makes opening a change idempotent (DESIGN.md "Proposals").
+// which is what makes opening a change idempotent (docs/ARCHITECTURE.md invariant 5).
 import { createHash } from 'node:crypto';
 import { GitOpsInputError } from './provider';
 import { isProposalType, type ProposalType } from './proposal-types';

@@ -1,4 +1,4 @@
-// The proposals SafeDeploy can open on the environment repository (DESIGN.md "Proposals").
+// The proposals SafeDeploy can open on the environment repository (inert until approved: docs/ARCHITECTURE.md invariant 3).
 
 export const PROPOSAL_TYPES = ['rollback-rollout', 'block-promotion', 'promote-canary'] as const;
 export type ProposalType = (typeof PROPOSAL_TYPES)[number];

@@ -1,4 +1,4 @@
-// spec.paused edits: true blocks promotion of a canary, false lets it proceed (DESIGN.md "Proposals").
+// spec.paused edits: true blocks promotion of a canary, false lets it proceed (docs/ARCHITECTURE.md "One approval").
 import { isMap, isScalar, type Document, type YAMLMap } from 'yaml';
 import {
   applyEdits,

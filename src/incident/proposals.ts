@@ -103,7 +103,7 @@ export function refusalFor(
   return null;
 }
 
-/** At most one open proposal per incident and type (DESIGN.md "Proposals"). */
+/** At most one open proposal per incident and type (docs/ARCHITECTURE.md invariant 4). */
 export function hasLiveProposal(proposals: readonly Proposal[], type: ProposalType): boolean {
   return proposals.some(
     (p) => p.type === type && ['pending', 'approved', 'opened', 'merged'].includes(p.state),

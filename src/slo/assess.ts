@@ -1,5 +1,6 @@
 // Assess one SLO from its measured error and total rates per window: ratios, burn rates, budget
-// and severity, exactly as DESIGN.md "SLO math" specifies.
+// and severity, exactly as README.md "SLO math" states (no data is null:
+// docs/ARCHITECTURE.md invariant 1).
 import type { Slo } from '../catalog/model';
 import { budgetRemaining, burnRate, errorRatio } from './budget';
 import type { Severity } from './severity';

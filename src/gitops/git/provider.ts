@@ -1,7 +1,7 @@
 // The `git` provider: a change is a branch pushed to any git remote (file://, ssh, https), reviewed and
 // merged by a human with whatever tool they use; a merge is detected by ancestry.
 //
-// Idempotency (DESIGN.md invariant 5), decided per run from the freshly fetched remote:
+// Idempotency (docs/ARCHITECTURE.md invariant 5), decided per run from the freshly fetched remote:
 // - no difference between the base and the requested files -> skipped 'no-diff';
 // - the branch exists and already has the requested content -> reused as is (created=false);
 // - the branch exists with other content (a crash before our commit, an older proposal, a human
