@@ -2,7 +2,6 @@
 // release preceded it and what to restore (the environment repository's history), and what the release
 // cost each SLO's budget by the time it was mitigated. The rules live in src/slo/onset.ts and
 // src/gitops/attribution.ts; these activities only read Prometheus, the catalog and git.
-import { ApplicationFailure } from '@temporalio/activity';
 import { CatalogError } from '../src/catalog/errors';
 import { loadCatalog } from '../src/catalog/loader';
 import { DEFAULT_ROLLBACK_LOOKBACK, type Slo } from '../src/catalog/model';
@@ -23,6 +22,7 @@ import {
 } from '../src/slo/onset';
 import { durationSeconds } from '../src/slo/windows';
 import type { ActivityDeps } from './index';
+import { nonRetryableFailure } from './failures';
 
 export interface OnsetInput {
   service: string;
@@ -52,7 +52,7 @@ export function createAttributionActivities({ catalogDir, prometheus, providers 
       const catalog = await loadCatalog(catalogDir);
       return catalog.services.find((s) => s.name === service)?.slos ?? [];
     } catch (err) {
-      if (err instanceof CatalogError) throw ApplicationFailure.nonRetryable(err.message, 'CatalogError');
+      if (err instanceof CatalogError) throw nonRetryableFailure(err);
       throw err;
     }
   };

@@ -11,6 +11,10 @@ import { findRollbackTarget } from '../src/gitops/rollback-target';
 import { proposePause, proposeRollback } from '../src/gitops/steps';
 import type { ChangeRef, Proposal } from '../src/incident/proposals';
 import type { ActivityDeps } from './index';
+import { nonRetryableFailure } from './failures';
+
+/** The type of the failure an actuator step that cannot succeed ends in (src/gitops/step-result.ts). */
+export const STEP_FAILED = 'GitOpsStepFailed';
 
 export type RollbackPlan =
   { kind: 'target'; target: { sha: string; date: string } } | { kind: 'nothing'; reason: string };
@@ -34,7 +38,9 @@ export function createChangeActivities({ providers, secrets }: ActivityDeps) {
     context: ServiceContext,
   ): { provider: GitProvider; manifest: string; rollout: NonNullable<ServiceContext['rollout']> } => {
     if (!context.rollback || !context.rollout)
-      throw nonRetryable(new GitOpsInputError('the catalog defines no rollback repository or rollout'));
+      throw nonRetryableFailure(
+        new GitOpsInputError('the catalog defines no rollback repository or rollout'),
+      );
     return {
       provider: providerFor(context.rollback.repo, providers),
       manifest: context.rollback.manifest,
@@ -101,7 +107,12 @@ export function createChangeActivities({ providers, secrets }: ActivityDeps) {
           : proposePause({ ...step, paused: proposal.type === 'block-promotion' }),
       );
       if (result.status === 'failed')
-        throw ApplicationFailure.nonRetryable(result.message, 'GitOpsInputError');
+        throw ApplicationFailure.create({
+          message: result.message,
+          type: STEP_FAILED,
+          nonRetryable: true,
+          details: [{ reason: result.reason }],
+        });
       if (result.status === 'skipped') return { status: 'skipped', reason: result.message };
       const c = result.change;
       return {
@@ -148,7 +159,7 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof GitOpsInputError) throw nonRetryable(err);
+    if (err instanceof GitOpsInputError) throw nonRetryableFailure(err);
     throw err;
   } finally {
     clearInterval(ticker);
@@ -156,7 +167,3 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
 }
 
 const HEARTBEAT_EVERY_MS = 2_000;
-
-function nonRetryable(err: Error): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(err.message, 'GitOpsInputError');
-}

@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/activity';
 import { CatalogError } from '../src/catalog/errors';
 import { loadCatalog } from '../src/catalog/loader';
 import { evaluateFleet } from '../src/evaluation/evaluate-fleet';
@@ -8,6 +7,7 @@ import { queryBatch } from '../src/prometheus/batch';
 import type { PrometheusClient } from '../src/prometheus/client';
 import type { SliFailure } from '../src/prometheus/measure';
 import type { ActivityDeps } from './index';
+import { nonRetryableFailure } from './failures';
 
 /**
  * One cycle's measurements as they enter the fleet evaluation's history: healthy services by name
@@ -28,7 +28,7 @@ export function createMeasureActivities({ catalogDir, prometheus }: ActivityDeps
       try {
         catalog = await loadCatalog(catalogDir);
       } catch (err) {
-        if (err instanceof CatalogError) throw ApplicationFailure.nonRetryable(err.message, 'CatalogError');
+        if (err instanceof CatalogError) throw nonRetryableFailure(err);
         throw err;
       }
       const at = new Date();

@@ -2,7 +2,7 @@
 // an approved proposal's change is opened by an activity, then watched until a reviewer merges or
 // closes it; a pending proposal expires after its TTL.
 import type { CancellationScope } from '@temporalio/workflow';
-import { ActivityFailure, isCancellation } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import { isActive } from '../src/incident/lifecycle';
 import { proposalId, type HumanDecision, type Proposal } from '../src/incident/proposals';
 import { actuating, watching } from './proxies';
@@ -56,6 +56,8 @@ export async function openApproved(
       if (!(err instanceof ActivityFailure)) throw err;
       proposal.state = 'failed';
       proposal.error = err.cause?.message ?? err.message;
+      // What failed, by type (GitOpsInputError, GitOpsStepFailed, …), beside why (the message).
+      if (err.cause instanceof ApplicationFailure && err.cause.type) proposal.errorType = err.cause.type;
       record.answer(
         approval.requestId,
         true,
@@ -65,6 +67,7 @@ export async function openApproved(
         type: 'change-failed',
         proposalId: proposal.id,
         error: proposal.error,
+        ...(proposal.errorType ? { errorType: proposal.errorType } : {}),
       });
     }
     record.publish();

@@ -8,6 +8,7 @@ import type { ServiceObservation } from '../evaluation/observation';
 import { readLastSeen } from '../evaluation/fleet-plan';
 import { fleetQuery, observeSignal, reobserveSignal, workflowIds } from '../../workflows/messages';
 import { startOf, type Alert } from './alertmanager';
+import { errorMessage } from '../errors';
 
 export type PageOutcome =
   | { outcome: 'opened' | 'joined'; workflowId: string }
@@ -62,7 +63,7 @@ async function startIncident(
     .query(fleetQuery)
     .catch((err: unknown) => {
       throw new FleetUnavailableError(
-        `the fleet evaluation did not answer (is a SafeDeploy worker running?): ${err instanceof Error ? err.message : String(err)}`,
+        `the fleet evaluation did not answer (is a SafeDeploy worker running?): ${errorMessage(err)}`,
       );
     });
   if (!fleet.timings)

@@ -19,7 +19,3 @@ export class DependencyUnavailableError extends ApiError {
     this.name = 'DependencyUnavailableError';
   }
 }
-
-export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

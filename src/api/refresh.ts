@@ -2,7 +2,7 @@
 // SLOs and read open incidents and active freezes from Temporal. Runs never overlap; a failed read is
 // logged and its metrics cleared (never left stale), and the next run tries again.
 import { listFreezes, listIncidents } from '../operator/incidents';
-import { messageOf } from './errors';
+import { errorMessage } from '../errors';
 import type { ApiDeps } from './deps';
 
 export interface RefreshLog {
@@ -11,11 +11,11 @@ export interface RefreshLog {
 
 export async function refreshOnce(deps: ApiDeps, log: RefreshLog): Promise<void> {
   await deps.catalog.reload().catch((err: unknown) => {
-    log.warn(`catalog reload failed, keeping the last valid catalog: ${messageOf(err)}`);
+    log.warn(`catalog reload failed, keeping the last valid catalog: ${errorMessage(err)}`);
   });
   const evaluated = await deps.fleet.evaluate(deps.now()).then(
     () => true,
-    (err: unknown) => (log.warn(`fleet evaluation failed: ${messageOf(err)}`), false),
+    (err: unknown) => (log.warn(`fleet evaluation failed: ${errorMessage(err)}`), false),
   );
   deps.metrics.dependency('prometheus', evaluated);
   try {
@@ -26,7 +26,7 @@ export async function refreshOnce(deps: ApiDeps, log: RefreshLog): Promise<void>
     deps.metrics.recordTemporalState(services, incidents, freezes.filter((f) => f.state === 'frozen').length);
     deps.metrics.dependency('temporal', true);
   } catch (err) {
-    log.warn(`reading incidents and freezes from Temporal failed: ${messageOf(err)}`);
+    log.warn(`reading incidents and freezes from Temporal failed: ${errorMessage(err)}`);
     deps.metrics.clearTemporalState();
     deps.metrics.dependency('temporal', false);
   }
@@ -48,7 +48,7 @@ export function startPeriodicRefresh(deps: ApiDeps, intervalMs: number, log: Ref
   const tick = (): void => {
     const started = Date.now();
     running = refreshOnce(deps, log)
-      .catch((err: unknown) => log.warn(`refresh failed: ${messageOf(err)}`))
+      .catch((err: unknown) => log.warn(`refresh failed: ${errorMessage(err)}`))
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, Math.max(0, started + intervalMs - Date.now()));
       });

@@ -3,7 +3,8 @@
 // hangs a request: gRPC's own retries would otherwise keep a call waiting for tens of seconds.
 import { Client, Connection } from '@temporalio/client';
 import { tlsConfig, type TemporalOptions } from '../temporal/connection';
-import { DependencyUnavailableError, messageOf } from './errors';
+import { DependencyUnavailableError } from './errors';
+import { errorMessage } from '../errors';
 
 export interface TemporalAccess {
   readonly client: Client;
@@ -37,7 +38,7 @@ export async function readTemporal<T>(
     return await temporal.withDeadline(read);
   } catch (err) {
     throw new DependencyUnavailableError(
-      `Temporal at ${temporal.address} is unavailable: ${messageOf(err)}`,
+      `Temporal at ${temporal.address} is unavailable: ${errorMessage(err)}`,
       err,
     );
   }

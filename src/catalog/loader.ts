@@ -9,6 +9,7 @@ import { CatalogError, type CatalogIssue } from './errors';
 import type { Catalog, Service } from './model';
 import { parseCatalogText, type ParsedFile } from './parse';
 import { checkStructuralPolicy } from './policy';
+import { errorMessage } from '../errors';
 
 const CATALOG_FILE = /\.ya?ml$/;
 
@@ -45,7 +46,7 @@ export async function loadCatalogFile(dir: string, file: string): Promise<Parsed
   try {
     text = await readBoundedFile(join(dir, file), { maxBytes: MAX_CATALOG_FILE_BYTES, what: 'the file' });
   } catch (error) {
-    const reason = error instanceof FileLimitError ? error.message : `cannot read: ${messageOf(error)}`;
+    const reason = error instanceof FileLimitError ? error.message : `cannot read: ${errorMessage(error)}`;
     return { file, services: [], issues: [{ file, reason }] };
   }
   return parseCatalogText(text, file);
@@ -102,9 +103,5 @@ function directoryProblem(dir: string, error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return `catalog directory ${dir} does not exist`;
   if (code === 'ENOTDIR') return `catalog path ${dir} is not a directory`;
-  return `cannot read catalog directory ${dir}: ${messageOf(error)}`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return `cannot read catalog directory ${dir}: ${errorMessage(error)}`;
 }

@@ -12,6 +12,7 @@ import {
   serviceDocumentSchema,
 } from './schema';
 import { phraseIssue, toCatalogIssues } from './spec-issues';
+import { errorMessage } from '../errors';
 
 export interface ParsedFile {
   /** Relative to the catalog directory. */
@@ -63,7 +64,7 @@ export function validateDocument(read: () => unknown, where: Where): DocumentRes
   try {
     value = read();
   } catch (error) {
-    return { issues: [{ ...where, reason: error instanceof Error ? error.message : String(error) }] };
+    return { issues: [{ ...where, reason: errorMessage(error) }] };
   }
   if (value === null || value === undefined) return { empty: true };
   if (isDefaultsDocument(value)) {

@@ -9,6 +9,7 @@ import { allowedGitSchemes, remoteUrlProblem } from '../gitops/git/remote-policy
 import { promqlTemplateProblem } from '../prometheus/promql';
 import { durationProblem, type DurationRules } from '../slo/windows';
 import { DEFAULT_GOVERNANCE, DEFAULT_ROLLBACK_LOOKBACK, ENFORCEMENT_MODES } from './model';
+import { errorMessage } from '../errors';
 
 export const API_VERSION = 'safedeploy/v1';
 export const KIND = 'Service';
@@ -62,7 +63,7 @@ function gitRemoteProblem(url: string): string | null {
   try {
     return remoteUrlProblem(url, allowedGitSchemes());
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    return errorMessage(err);
   }
 }
 

@@ -11,6 +11,7 @@ import { PrometheusConfigError } from '../prometheus/errors';
 import { durationProblem, durationSeconds } from '../slo/windows';
 import { CliError } from './errors';
 import { prometheusHeadersOrExit } from './prometheus-headers';
+import { errorCode } from '../errors';
 
 export interface PrometheusFlags {
   prometheus: string;
@@ -101,8 +102,7 @@ export async function readSecret(file: string, flag: string): Promise<string> {
     text = await readBoundedFile(file, { maxBytes: MAX_SECRET_FILE_BYTES, what: `${flag} ${file}` });
   } catch (err) {
     if (err instanceof FileLimitError) throw new CliError(err.message);
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read ${flag} ${file}: ${code ?? (err as Error).message}`);
+    throw new CliError(`cannot read ${flag} ${file}: ${errorCode(err)}`);
   }
   const secret = text.trim();
   if (secret === '') throw new CliError(`${flag} ${file} is empty`);

@@ -6,6 +6,7 @@ import { openPostgres, openStore } from '../store/open';
 import type { SafeDeployStore } from '../store/store';
 import type { PostgresStore } from '../store/postgres/store';
 import { CliError, EXIT } from './errors';
+import { errorMessage } from '../errors';
 
 export const DATABASE_URL_FLAG = [
   '--database-url <url>',
@@ -24,14 +25,14 @@ export function requirePostgres(flag: string | undefined): PostgresStore {
   try {
     return openPostgres(url);
   } catch (err) {
-    throw new CliError(`invalid database URL: ${err instanceof Error ? err.message : String(err)}`);
+    throw new CliError(`invalid database URL: ${errorMessage(err)}`);
   }
 }
 
 /** Turns a database failure into the CLI's one-line error (exit 3 when the server cannot be reached). */
 export function databaseError(url: string, err: unknown): CliError {
   if (err instanceof CliError) return err;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   const where = redactDatabaseUrl(url);
   if (isConnectionError(err) || /ENOTFOUND|EAI_AGAIN|does not exist|password authentication/.test(message))
     return new CliError(`cannot use the database at ${where}: ${message}`, EXIT.unavailable);

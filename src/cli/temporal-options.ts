@@ -7,6 +7,7 @@ import { NamespaceNotFoundError } from '@temporalio/common';
 import type { Command } from 'commander';
 import { connectClient, temporalOptionsFromEnv, type TemporalOptions } from '../temporal/connection';
 import { CliError, EXIT } from './errors';
+import { errorFirstLine } from '../errors';
 
 export interface TemporalFlags {
   address?: string;
@@ -56,7 +57,7 @@ export async function withTemporal<T>(
 
 function asCliError(options: TemporalOptions, err: unknown): unknown {
   if (err instanceof CliError) return err;
-  if (err instanceof NamespaceNotFoundError || /namespace .*not found/i.test(messageOf(err))) {
+  if (err instanceof NamespaceNotFoundError || /namespace .*not found/i.test(errorFirstLine(err))) {
     return new CliError(
       `Temporal namespace "${options.namespace}" does not exist at ${options.address} (use --namespace or TEMPORAL_NAMESPACE)`,
       EXIT.usage,
@@ -67,10 +68,11 @@ function asCliError(options: TemporalOptions, err: unknown): unknown {
 }
 
 function unreachable(options: TemporalOptions, err: unknown): CliError {
-  return new CliError(`cannot reach Temporal at ${options.address}: ${messageOf(err)}`, EXIT.unavailable);
+  return new CliError(
+    `cannot reach Temporal at ${options.address}: ${errorFirstLine(err)}`,
+    EXIT.unavailable,
+  );
 }
 
-export function messageOf(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0] ?? text;
-}
+/** The first line of an error (src/errors.ts); src/cli/actions.ts imports it under this name. */
+export const messageOf = errorFirstLine;

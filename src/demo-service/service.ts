@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { FaultInjector, updateFaults } from './faults';
 import { createDemoMetrics, type DemoMetrics } from './metrics';
+import { errorMessage } from '../errors';
 
 export interface DemoServiceOptions {
   host: string;
@@ -102,7 +103,7 @@ async function setFaults(request: IncomingMessage, response: ServerResponse, inj
     body = JSON.parse(await readBody(request));
     injector.set(updateFaults(injector.current(), body));
   } catch (err) {
-    reply(response, 400, { error: err instanceof Error ? err.message : String(err) });
+    reply(response, 400, { error: errorMessage(err) });
     return;
   }
   reply(response, 200, injector.current());

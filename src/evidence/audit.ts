@@ -16,6 +16,7 @@ import {
   type AuditLine,
   type VerifyResult,
 } from './chain';
+import { errorMessage } from '../errors';
 
 export { GENESIS_HASH, hashLine, type AuditEntry, type AuditLine, type VerifyResult } from './chain';
 
@@ -144,7 +145,7 @@ export async function verifyStream(
   try {
     head = await readHeadFile(dataDir, stream);
   } catch (err) {
-    unreadable = `its head record is unreadable: ${err instanceof Error ? err.message : String(err)}`;
+    unreadable = `its head record is unreadable: ${errorMessage(err)}`;
   }
   const raws = await readStreamText(dataDir, stream);
   if (unreadable)

@@ -71,6 +71,8 @@ export interface Proposal {
   decisions: HumanDecision[];
   /** A terminal error from the actuator, for the operator. */
   error?: string;
+  /** The failure's type (e.g. GitOpsInputError, GitOpsStepFailed), to tell bad input from a failed step. */
+  errorType?: string;
 }
 
 /** The first proposal of a type keeps the plain id; a fresh one after a superseded one counts up. */

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { CatalogError, type CatalogIssue } from '../catalog/errors';
 import { validateDocument } from '../catalog/parse';
 import { API_VERSION, KIND } from '../catalog/schema';
+import { errorMessage } from '../errors';
 
 export type ServiceDefaults = Record<string, unknown>;
 
@@ -17,7 +18,7 @@ export function parseDefaults(text: string, file: string): ServiceDefaults {
   try {
     value = parse(text);
   } catch (error) {
-    throw new CatalogError([{ file, reason: `not YAML: ${(error as Error).message.split('\n')[0]}` }]);
+    throw new CatalogError([{ file, reason: `not YAML: ${errorMessage(error).split('\n')[0]}` }]);
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value))

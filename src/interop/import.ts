@@ -14,6 +14,7 @@ import { readOpenSloDocument } from './openslo-read';
 import { renderService, type RenderedFile } from './render';
 import { convertSloth, readSlothDocument } from './sloth';
 import type { SlothSpec } from './sloth-spec';
+import { errorMessage } from '../errors';
 
 export const IMPORT_FORMATS = ['sloth', 'openslo'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -73,7 +74,7 @@ function sourceDocuments(input: InputFile, issues: CatalogIssue[]): SourceDocume
       const value: unknown = document.toJS();
       return value === null || value === undefined ? [] : [{ ...at, value }];
     } catch (error) {
-      issues.push({ ...at, reason: (error as Error).message });
+      issues.push({ ...at, reason: errorMessage(error) });
       return [];
     }
   });

@@ -7,6 +7,7 @@ import type { AuditStore } from '../store/store';
 import type { NotificationEvent } from './events';
 import { routesFor, type NotifyConfig, type Route } from './routes';
 import { NotificationSendError, routeHandles, sendNotification } from './send';
+import { errorMessage } from '../errors';
 
 export interface DeliveryDeps {
   /** Where deliveries are recorded (files or PostgreSQL). */
@@ -83,7 +84,7 @@ async function deliverToRoute(
         ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),
       });
     } catch (err) {
-      const error = redact(err instanceof Error ? err.message : String(err), deps.secrets);
+      const error = redact(errorMessage(err), deps.secrets);
       const permanent = err instanceof NotificationSendError && !err.retryable;
       if (permanent || finalAttempt) {
         await giveUp(deps, event, name, route, permanent ? error : `${error}; retries exhausted`, report);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { durationSeconds, isDuration } from '../slo/windows';
+import { errorMessage } from '../errors';
 
 export const ROUTES_ENV = 'SAFEDEPLOY_NOTIFY_ROUTES';
 
@@ -101,7 +102,7 @@ export async function loadNotifyConfig(
   try {
     raw = parse(await readFile(file, 'utf8'));
   } catch (err) {
-    throw new NotifyConfigError(`cannot read notification routes ${file}: ${(err as Error).message}`);
+    throw new NotifyConfigError(`cannot read notification routes ${file}: ${errorMessage(err)}`);
   }
   const parsed = routesFileSchema.safeParse(raw);
   if (!parsed.success) {

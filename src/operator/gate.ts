@@ -10,6 +10,7 @@ import type { PrometheusClient } from '../prometheus/client';
 import { sloKey } from '../prometheus/measure';
 import { measureFromSources } from '../prometheus/sources';
 import { serviceTemporalState, type ServiceTemporalState } from './incidents';
+import { errorMessage } from '../errors';
 
 export interface GateAnswer {
   service: string;
@@ -110,12 +111,12 @@ export function temporalFailure(base: AnswerBase, mode: EnforcementMode, err: un
     base,
     mode,
     'temporal-unavailable',
-    `Temporal cannot be reached (${message(err)}); SafeDeploy fails closed`,
+    `Temporal cannot be reached (${errorMessage(err)}); SafeDeploy fails closed`,
   );
 }
 
 export function prometheusFailure(base: AnswerBase, mode: EnforcementMode, err: unknown): GateAnswer {
-  return failClosed(base, mode, 'prometheus-unavailable', `${message(err)}; SafeDeploy fails closed`);
+  return failClosed(base, mode, 'prometheus-unavailable', `${errorMessage(err)}; SafeDeploy fails closed`);
 }
 
 /** The answer when a dependency could not be read; exported for the CLI, which connects first. */
@@ -126,8 +127,4 @@ export function failClosed(
   text: string,
 ): GateAnswer {
   return { ...base, ...failClosedDecision(mode, { code, message: text }) };
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

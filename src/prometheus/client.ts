@@ -18,6 +18,7 @@ import {
   type RangeSeries,
   type Sample,
 } from './response';
+import { errorCode } from '../errors';
 
 type QueryData = Extract<QueryResponse, { status: 'success' }>['data'];
 
@@ -235,8 +236,7 @@ function describeFetchError(err: unknown, timeoutMs: number): string {
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))
     return `timed out after ${timeoutMs} ms`;
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-  const code = (cause as { code?: unknown }).code;
-  return typeof code === 'string' ? code : cause instanceof Error ? cause.message : String(cause);
+  return errorCode(cause);
 }
 
 function delay(ms: number): Promise<void> {

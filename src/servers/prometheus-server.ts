@@ -9,6 +9,7 @@ import { outputSection, startManagedProcess, type ManagedProcess } from '../proc
 import { pollUntil } from '../process/poll';
 import { freePort } from '../process/ports';
 import { ensurePrometheus, type PrometheusBinaries } from '../tools/prometheus-bin';
+import { errorMessage } from '../errors';
 
 export interface ScrapeTarget {
   job: string;
@@ -84,7 +85,7 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
       await child.stop(2_000);
       if (attempt < attempts && /address already in use/i.test(child.output())) continue;
       throw new Error(
-        `Prometheus (${binaries.prometheus}) did not become ready at ${url}: ${(err as Error).message}` +
+        `Prometheus (${binaries.prometheus}) did not become ready at ${url}: ${errorMessage(err)}` +
           outputSection('prometheus', child.output()),
         { cause: err },
       );
@@ -132,7 +133,7 @@ async function backfill(
       tsdbDir,
     ]);
   } catch (err) {
-    throw new Error(`backfilling ${input} into ${tsdbDir} failed: ${(err as Error).message}`, { cause: err });
+    throw new Error(`backfilling ${input} into ${tsdbDir} failed: ${errorMessage(err)}`, { cause: err });
   }
 }
 

@@ -8,6 +8,7 @@ import { outputSection, startManagedProcess, type ManagedProcess } from '../proc
 import { pollUntil } from '../process/poll';
 import { freePort } from '../process/ports';
 import { ensureTemporalCli } from '../tools/temporal-cli';
+import { errorMessage } from '../errors';
 
 export interface StartTemporalDevServerOptions {
   /** SQLite file for state that survives restarts; in-memory when omitted. */
@@ -66,7 +67,7 @@ export async function startTemporalDevServer(
       await child.stop(2_000);
       if (attempt < attempts && /address already in use/i.test(child.output())) continue;
       throw new Error(
-        `Temporal dev server (${cli}) did not become ready at ${address}: ${(err as Error).message}` +
+        `Temporal dev server (${cli}) did not become ready at ${address}: ${errorMessage(err)}` +
           outputSection('server', child.output()),
         { cause: err },
       );

@@ -11,6 +11,7 @@ import { pollUntil } from '../process/poll';
 import { freePort } from '../process/ports';
 import type { PrometheusServer, ScrapeTarget } from './prometheus-server';
 import { ensureVictoriaMetrics } from '../tools/victoria-metrics-bin';
+import { errorMessage } from '../errors';
 
 export interface StartVictoriaMetricsOptions {
   dataDir: string;
@@ -53,7 +54,7 @@ export async function startVictoriaMetrics(options: StartVictoriaMetricsOptions)
   } catch (err) {
     await child.stop(2_000);
     throw new Error(
-      `VictoriaMetrics (${binary}) did not start at ${url}: ${(err as Error).message}` +
+      `VictoriaMetrics (${binary}) did not start at ${url}: ${errorMessage(err)}` +
         outputSection('victoria-metrics', child.output()),
       { cause: err },
     );

@@ -3,6 +3,7 @@
 // as, and options limiting the namespaces and the time it is valid. Certificate authorities are
 // ignored: SafeDeploy verifies plain keys.
 import { isKeyType, parsePublicKeyLine, type SshPublicKey } from './keys';
+import { errorMessage } from '../errors';
 
 export interface AllowedSigner {
   principals: string[];
@@ -27,7 +28,7 @@ export function parseAllowedSigners(text: string, source = 'allowed_signers'): A
       const signer = parseLine(line, i + 1);
       if (signer) signers.push(signer);
     } catch (err) {
-      throw new AllowedSignersError(`${source}:${i + 1}: ${(err as Error).message}`);
+      throw new AllowedSignersError(`${source}:${i + 1}: ${errorMessage(err)}`);
     }
   });
   return signers;

@@ -2,6 +2,7 @@
 // node:crypto key; and the fingerprint people compare (SHA256:…, as ssh-keygen -l prints it).
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { SshFormatError, WireReader } from './wire';
+import { errorMessage } from '../errors';
 
 /** The key types SafeDeploy verifies: ed25519, RSA and the three NIST ECDSA curves. */
 export const KEY_TYPES = [
@@ -62,7 +63,7 @@ export function parsePublicKeyBlob(blob: Buffer): SshPublicKey {
   try {
     return { type, blob, key: createPublicKey({ key: jwk, format: 'jwk' }) };
   } catch (err) {
-    throw new SshFormatError(`invalid ${type} key: ${(err as Error).message}`);
+    throw new SshFormatError(`invalid ${type} key: ${errorMessage(err)}`);
   }
 }
 

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { ECDSA_CURVES, isKeyType, type KeyType } from './keys';
 import { ecdsaInner, type Signer } from './sshsig';
 import { SshFormatError, WireReader, sshString } from './wire';
+import { errorCode, errorMessage } from '../errors';
 
 const MAGIC = Buffer.from('openssh-key-v1\0');
 const PEM = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/;
@@ -14,14 +15,12 @@ export async function keyFileSigner(file: string): Promise<Signer> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new SshFormatError(
-      `cannot read key ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    );
+    throw new SshFormatError(`cannot read key ${file}: ${errorCode(err)}`);
   }
   try {
     return parsePrivateKey(text);
   } catch (err) {
-    throw new SshFormatError(`${file}: ${(err as Error).message}`);
+    throw new SshFormatError(`${file}: ${errorMessage(err)}`);
   }
 }
 

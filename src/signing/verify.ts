@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { parseAllowedSigners, principalsOf, signerProblem, type AllowedSigner } from './allowed-signers';
 import { fingerprint } from './keys';
 import { NAMESPACE, parseArmored, signatureProblem } from './sshsig';
+import { errorCode, errorMessage } from '../errors';
 
 export interface SignatureProof {
   /** SHA256:…, as ssh-keygen prints it. */
@@ -26,7 +27,7 @@ export function verifySignedStatement(
   try {
     sig = parseArmored(armored);
   } catch (err) {
-    return { ok: false, refusal: `bad signature: ${(err as Error).message}` };
+    return { ok: false, refusal: `bad signature: ${errorMessage(err)}` };
   }
   const fp = fingerprint(sig.publicKey.blob);
   const problem =
@@ -44,9 +45,7 @@ export async function loadAllowedSigners(file: string): Promise<AllowedSigner[]>
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new Error(
-      `cannot read allowed signers ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    );
+    throw new Error(`cannot read allowed signers ${file}: ${errorCode(err)}`);
   }
   return parseAllowedSigners(text, file);
 }

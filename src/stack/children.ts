@@ -3,6 +3,7 @@
 import { startManagedProcess, type ManagedProcess } from '../process/managed-process';
 import { pollUntil } from '../process/poll';
 import { cliLauncher } from './layout';
+import { errorMessage } from '../errors';
 
 /** Durations (Prometheus syntax) short enough to watch a whole incident in minutes. */
 export interface DemoTimings {
@@ -66,7 +67,7 @@ export async function startApiChild(
     });
   } catch (err) {
     await child.stop(2_000);
-    throw new Error(`the SafeDeploy API did not start: ${(err as Error).message}\n${child.output().trim()}`, {
+    throw new Error(`the SafeDeploy API did not start: ${errorMessage(err)}\n${child.output().trim()}`, {
       cause: err,
     });
   }

@@ -4,6 +4,7 @@ import { Connection } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { SAFEDEPLOY_SEARCH_ATTRIBUTES } from '../temporal/search-attributes';
 import { temporalOptionsFromEnv, tlsConfig } from '../temporal/connection';
+import { errorMessage } from '../errors';
 
 type Registration = NonNullable<
   Parameters<Connection['operatorService']['addSearchAttributes']>[0]['searchAttributes']
@@ -28,7 +29,7 @@ export async function ensureSearchAttributes(
     await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
     log(`registered search attributes ${missing.map((key) => key.name).join(', ')} in ${namespace}`);
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    const why = errorMessage(err);
     log(
       `could not check or register SafeDeploy's search attributes in ${namespace} (${why}); ` +
         'register them as deploy/temporal/register-search-attributes.sh does',

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors';
 // What the stack started, stopped in reverse order: the API and worker before Temporal, the demo
 // service's scraper before the demo service. Used for a clean Ctrl-C and for a failed start alike.
 
@@ -33,7 +34,7 @@ export class Teardown {
         await part.stop();
         this.log(`stopped ${part.name}`);
       } catch (err) {
-        this.log(`stopping ${part.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.log(`stopping ${part.name} failed: ${errorMessage(err)}`);
       }
     }
   }

@@ -5,6 +5,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { errorMessage } from '../errors';
 
 /** The compiled workflows' entry point (dist/workflows/index.js when this file runs from dist/). */
 const WORKFLOWS_ENTRY = require.resolve('../../workflows');
@@ -40,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`bundle-workflows: wrote ${path} (${Math.round(bytes / 1024)} KiB)\n`);
     return 0;
   } catch (err) {
-    process.stderr.write(`bundle-workflows: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`bundle-workflows: ${errorMessage(err)}\n`);
     return 1;
   }
 }

@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { findOnPath, runCommand } from '../process/exec';
 import type { ToolLog } from './log';
+import { errorMessage } from '../errors';
 
 export interface DebianPackage {
   /** The Debian package name, e.g. prometheus-alertmanager. */
@@ -41,7 +42,7 @@ export async function fetchDebianPackage(
     await rename(unpacked, pkg.root);
     log(`${pkg.name} unpacked into ${pkg.root}`);
   } catch (err) {
-    throw new Error(pkg.missing([err instanceof Error ? err.message : String(err)]), { cause: err });
+    throw new Error(pkg.missing([errorMessage(err)]), { cause: err });
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }

@@ -8,6 +8,7 @@ import { toolsCacheDir } from './cache';
 import { findOnPath, isExecutable, runCommand } from '../process/exec';
 import { withFileLock } from '../lock/file-lock';
 import { BUILD_LOCK, silentLog, type EnsureToolOptions } from './log';
+import { errorMessage } from '../errors';
 
 export interface GoTool {
   /** Human name for messages, e.g. "Prometheus 3". */
@@ -96,12 +97,9 @@ async function build(
     await rename(buildDir, dir);
     log(`built ${tool.title} in ${elapsed()} into ${dir}`);
   } catch (err) {
-    throw new Error(
-      `${tool.title} could not be built: ${lastLines(err instanceof Error ? err.message : String(err))}`,
-      {
-        cause: err,
-      },
-    );
+    throw new Error(`${tool.title} could not be built: ${lastLines(errorMessage(err))}`, {
+      cause: err,
+    });
   } finally {
     clearInterval(heartbeat);
     if (await stat(buildDir).catch(() => undefined)) await rm(buildDir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // `node dist/src/tools/install-main.js [--json] [--test-backends]` does what `safedeploy tools install` does without the CLI
 // around it, for CI steps that run before (or without) the command wiring.
 import { describeInstalledTools, installTools } from './install';
+import { errorMessage } from '../errors';
 
 async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
@@ -12,7 +13,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(describeInstalledTools(tools, json));
     return 0;
   } catch (err) {
-    process.stderr.write(`tools: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`tools: ${errorMessage(err)}\n`);
     return 3;
   }
 }

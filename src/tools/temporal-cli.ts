@@ -6,6 +6,7 @@ import { findOnPath, isExecutable, runCommand } from '../process/exec';
 import { withFileLock } from '../lock/file-lock';
 import { BUILD_LOCK } from './log';
 import { silentLog, type EnsureToolOptions, type ToolLog } from './log';
+import { errorMessage } from '../errors';
 
 const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 /** Newest first. v1.6+ cannot be `go install`ed: its go.mod has a replace directive. */
@@ -61,7 +62,7 @@ async function buildTemporalCli(target: string, log: ToolLog, env: NodeJS.Proces
         log(`Temporal CLI ${version} installed at ${target}`);
         return;
       } catch (err) {
-        failures.push(`${version}: ${lastLines(err instanceof Error ? err.message : String(err), 15)}`);
+        failures.push(`${version}: ${lastLines(errorMessage(err), 15)}`);
         log(`building Temporal CLI ${version} failed`);
       }
     }

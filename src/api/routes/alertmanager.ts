@@ -13,7 +13,8 @@ import {
 import { FleetUnavailableError, pageIncident } from '../../alerts/intake';
 import { SeenAlerts } from '../../alerts/seen';
 import type { ApiDeps } from '../deps';
-import { ApiError, DependencyUnavailableError, messageOf } from '../errors';
+import { ApiError, DependencyUnavailableError } from '../errors';
+import { errorMessage } from '../../errors';
 
 /** Alertmanager truncates large groups with max_alerts; 256 KiB holds hundreds of alerts. */
 export const ALERTMANAGER_BODY_LIMIT = 256 * 1024;
@@ -66,7 +67,7 @@ async function handle(deps: ApiDeps, seen: SeenAlerts, plan: AlertPlan): Promise
     seen.release(plan.key); // Alertmanager retries on a 5xx: the retry must not count as a duplicate
     if (err instanceof FleetUnavailableError) throw new DependencyUnavailableError(err.message, err);
     throw new DependencyUnavailableError(
-      `Temporal at ${deps.temporal.address} is unavailable: ${messageOf(err)}`,
+      `Temporal at ${deps.temporal.address} is unavailable: ${errorMessage(err)}`,
       err,
     );
   }

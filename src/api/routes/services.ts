@@ -6,7 +6,7 @@ import type { Service } from '../../catalog/model';
 import type { ServiceAssessment } from '../../evaluation/assess-service';
 import type { FleetEvaluation } from '../../evaluation/evaluate-fleet';
 import type { ApiDeps } from '../deps';
-import { messageOf } from '../errors';
+import { errorMessage } from '../../errors';
 import { parseQuery, servicesQuery } from '../params';
 
 export function servicesRoutes(app: FastifyInstance, deps: ApiDeps): void {
@@ -14,7 +14,7 @@ export function servicesRoutes(app: FastifyInstance, deps: ApiDeps): void {
     parseQuery(servicesQuery, request.query);
     let evaluationError: string | undefined;
     const evaluation = await deps.fleet.evaluate(deps.now()).catch((err: unknown) => {
-      evaluationError = messageOf(err);
+      evaluationError = errorMessage(err);
       return deps.fleet.latest;
     });
     return {

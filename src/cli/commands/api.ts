@@ -18,6 +18,7 @@ import {
   type PrometheusFlags,
 } from '../prometheus-options';
 import { loadCatalogOrExit } from './catalog';
+import { errorMessage } from '../../errors';
 
 interface ApiFlags extends PrometheusFlags {
   listen: string;
@@ -142,10 +143,7 @@ async function runApi(flags: ApiFlags): Promise<void> {
   });
   const url = await app.listen(listen).catch(async (err: unknown) => {
     await app.close();
-    throw new CliError(
-      `cannot listen on ${flags.listen}: ${err instanceof Error ? err.message : String(err)}`,
-      EXIT.unavailable,
-    );
+    throw new CliError(`cannot listen on ${flags.listen}: ${errorMessage(err)}`, EXIT.unavailable);
   });
   // The Prometheus URL may carry credentials (https://user:password@...): redacted.
   log(

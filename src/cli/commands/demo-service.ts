@@ -5,6 +5,7 @@ import { envOr } from '../../config/env';
 import { startDemoService } from '../../demo-service/service';
 import { CliError, EXIT } from '../errors';
 import { parseListen } from './api';
+import { errorMessage } from '../../errors';
 
 interface DemoServiceFlags {
   listen: string;
@@ -33,7 +34,7 @@ export function registerDemoServiceCommand(program: Command): void {
         throw new CliError(`invalid --rps "${flags.rps}": expected 0 < rps <= 1000`);
       const demo = await startDemoService({ host, port, service: flags.service, rps }).catch(
         (err: unknown) => {
-          const why = err instanceof Error ? err.message : String(err);
+          const why = errorMessage(err);
           throw new CliError(`cannot listen on ${flags.listen}: ${why}`, EXIT.unavailable);
         },
       );

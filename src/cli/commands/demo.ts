@@ -6,6 +6,7 @@ import { runTour } from '../../demo/tour/tour';
 import { StageFailure } from '../../demo/tour/runner';
 import { CliError, EXIT } from '../errors';
 import { DEMO_SERVICE_DEFAULTS } from './demo-service';
+import { errorMessage } from '../../errors';
 
 /** The tour's flags as commander hands them over: the error rate still as text. */
 type DemoCommandFlags = Omit<DemoFlags, 'errorRate'> & { errorRate: string };
@@ -40,7 +41,7 @@ export function registerDemoCommand(program: Command): void {
         await runTour({ ...flags, errorRate, ...(flags.nonInteractive ? { nonInteractive: true } : {}) });
       } catch (err) {
         if (err instanceof StageFailure) throw new CliError(err.message, EXIT.failure);
-        throw new CliError(err instanceof Error ? err.message : String(err), EXIT.unavailable);
+        throw new CliError(errorMessage(err), EXIT.unavailable);
       }
     });
 }

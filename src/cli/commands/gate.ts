@@ -1,6 +1,7 @@
 // `safedeploy gate <service>`: the full promotion gate (SLOs from Prometheus, freeze and incident
 // state from Temporal) for a pipeline step or an operator. It fails closed: an unreachable Temporal
 // or Prometheus is a deny with a reason, never a pass and never a separate "unavailable" code.
+import { errorFirstLine } from '../../errors';
 import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { catalogDirDefault, dataDirDefault } from '../../config/env';
@@ -16,7 +17,6 @@ import { formatJson } from '../output';
 import {
   addTemporalOptions,
   connectOrExit,
-  messageOf,
   temporalOptionsFrom,
   type TemporalFlags,
 } from '../temporal-options';
@@ -98,7 +98,7 @@ async function runGate(service: string, flags: GateFlags): Promise<GateAnswer> {
       evaluatedAt: at.toISOString(),
       ...(flags.revision ? { revision: flags.revision } : {}),
     };
-    const text = `${messageOf(err)}; SafeDeploy fails closed`;
+    const text = `${errorFirstLine(err)}; SafeDeploy fails closed`;
     return failClosed(base, entry.governance.mode, 'temporal-unavailable', text);
   }
   try {
@@ -119,7 +119,9 @@ async function record(answer: GateAnswer, dataDir: string, databaseFlag: string 
     recordGateAnswer(buffer, answer, 'cli', new Date());
     await buffer.close();
   } catch (err) {
-    process.stderr.write(`safedeploy: the gate answer was not recorded in ${dataDir}: ${messageOf(err)}\n`);
+    process.stderr.write(
+      `safedeploy: the gate answer was not recorded in ${dataDir}: ${errorFirstLine(err)}\n`,
+    );
   }
 }
 

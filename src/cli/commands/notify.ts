@@ -8,6 +8,7 @@ import { sendNotification } from '../../notify/send';
 import { testNotification } from '../../notify/test-message';
 import { CliError, EXIT } from '../errors';
 import { printJson, printText } from '../output';
+import { errorMessage } from '../../errors';
 
 interface TestFlags {
   route: string;
@@ -41,7 +42,7 @@ export function registerNotifyCommands(program: Command): void {
 async function sendTest(flags: TestFlags): Promise<number> {
   if (!flags.routes) throw new CliError(`no routes file: pass --routes or set ${ROUTES_ENV}`);
   const config = await loadNotifyConfig(flags.routes).catch((err: unknown) => {
-    throw new CliError(err instanceof Error ? err.message : String(err));
+    throw new CliError(errorMessage(err));
   });
   const route = config.routes.get(flags.route);
   if (!route)
@@ -52,10 +53,7 @@ async function sendTest(flags: TestFlags): Promise<number> {
   try {
     await sendNotification(route, event, linkOptions(config));
   } catch (err) {
-    throw new CliError(
-      redact(err instanceof Error ? err.message : String(err), config.secrets),
-      EXIT.unavailable,
-    );
+    throw new CliError(redact(errorMessage(err), config.secrets), EXIT.unavailable);
   }
   const result = { route: route.name, type: route.type, sent: true, eventId: event.id };
   if (flags.json) printJson(result);

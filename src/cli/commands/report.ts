@@ -1,6 +1,7 @@
 // `safedeploy report`: the fleet at a glance — owners, SLOs, budgets and burn rates, freezes,
 // incidents, open proposals and gate verdicts. Reads only. Without Temporal it still reports the
 // SLOs, says Temporal is unreachable and shows every verdict as the fail-closed deny it would be.
+import { errorFirstLine } from '../../errors';
 import { Option, type Command } from 'commander';
 import { catalogDirDefault, dataDirDefault } from '../../config/env';
 import { readAuditStream } from '../../evidence/audit-read';
@@ -18,7 +19,6 @@ import { formatJson } from '../output';
 import {
   addTemporalOptions,
   connectOrExit,
-  messageOf,
   temporalOptionsFrom,
   type TemporalFlags,
 } from '../temporal-options';
@@ -88,7 +88,7 @@ async function runGateReport(flags: ReportFlags): Promise<number> {
     records = (await readGateStream(flags)) as unknown as GateRecord[];
   } catch (err) {
     if (err instanceof CliError) throw err;
-    throw new CliError(`cannot read the audit stream gate in ${flags.dataDir}: ${messageOf(err)}`);
+    throw new CliError(`cannot read the audit stream gate in ${flags.dataDir}: ${errorFirstLine(err)}`);
   }
   const report = buildGateReport(records, since, now);
   const render = flags.json ? formatJson : flags.markdown ? renderGateReportMarkdown : renderGateReportText;
@@ -141,7 +141,8 @@ async function readTemporal(flags: TemporalFlags): Promise<TemporalReads> {
       await client.connection.close().catch(() => undefined);
     }
   } catch (err) {
-    const error = err instanceof CliError ? err.message : `Temporal at ${options.address}: ${messageOf(err)}`;
+    const error =
+      err instanceof CliError ? err.message : `Temporal at ${options.address}: ${errorFirstLine(err)}`;
     return { reachable: false, error };
   }
 }

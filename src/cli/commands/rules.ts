@@ -9,6 +9,7 @@ import { countRules, generateRules, RULE_PARTS, type RuleFile, type RulePart } f
 import { CliError, EXIT } from '../errors';
 import { formatJson } from '../output';
 import { loadCatalogOrExit } from './catalog';
+import { errorCode } from '../../errors';
 
 interface GenerateFlags {
   catalog: string;
@@ -72,9 +73,6 @@ async function writeAtomically(path: string, text: string): Promise<void> {
     await rename(temp, path);
   } catch (err) {
     await rm(temp, { force: true });
-    throw new CliError(
-      `cannot write --out ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-      EXIT.failure,
-    );
+    throw new CliError(`cannot write --out ${path}: ${errorCode(err)}`, EXIT.failure);
   }
 }

@@ -7,6 +7,7 @@ import { ensureEnvRepo } from '../../stack/env-repo';
 import { localCatalogSource } from '../../stack/layout';
 import { CliError, EXIT } from '../errors';
 import { formatJson } from '../output';
+import { errorMessage } from '../../errors';
 
 interface SeedFlags {
   dir: string;
@@ -41,10 +42,7 @@ export function registerSeedEnvCommand(program: Command): void {
             : `environment ${url}\ncatalog ${catalogDir}\n`,
         );
       } catch (err) {
-        throw new CliError(
-          `cannot seed ${dir}: ${err instanceof Error ? err.message : String(err)}`,
-          EXIT.failure,
-        );
+        throw new CliError(`cannot seed ${dir}: ${errorMessage(err)}`, EXIT.failure);
       }
     });
 }

@@ -15,6 +15,7 @@ import { LocalStack, type StackConfig } from '../../stack/stack';
 import { isDuration } from '../../slo/windows';
 import { CliError, EXIT } from '../errors';
 import { DEMO_SERVICE_DEFAULTS } from './demo-service';
+import { errorMessage } from '../../errors';
 
 type PortFlags = Partial<
   Record<'temporalPort' | 'uiPort' | 'prometheusPort' | 'apiPort' | 'demoPort', string>
@@ -125,7 +126,7 @@ async function runStack(config: Omit<StackConfig, 'log' | 'onChildExit'>): Promi
   const started = stack.start().then(
     (addresses) => process.stdout.write(`${readyBanner(addresses, config.service)}\n`),
     (err: unknown) => {
-      if (!stopping) log(`could not start: ${err instanceof Error ? err.message : String(err)}`);
+      if (!stopping) log(`could not start: ${errorMessage(err)}`);
       settle(EXIT.unavailable);
     },
   );

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { describeInstalledTools, installTools } from '../../tools/install';
 import { CliError, EXIT } from '../errors';
+import { errorMessage } from '../../errors';
 
 export function registerToolsCommands(program: Command): void {
   const tools = program
@@ -29,7 +30,7 @@ export function registerToolsCommands(program: Command): void {
         const installed = await installTools({ log, testBackends: options.testBackends === true });
         process.stdout.write(describeInstalledTools(installed, options.json === true));
       } catch (err) {
-        throw new CliError(err instanceof Error ? err.message : String(err), EXIT.unavailable);
+        throw new CliError(errorMessage(err), EXIT.unavailable);
       }
     });
 }

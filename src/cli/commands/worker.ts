@@ -11,6 +11,7 @@ import { DEFAULT_SHUTDOWN_GRACE_MS } from '../../worker/shutdown';
 import { CliError, EXIT } from '../errors';
 import { DATABASE_URL_FLAG, databaseError, databaseUrlFrom } from '../store-options';
 import type * as RunWorker from '../../worker/run-worker';
+import { errorMessage } from '../../errors';
 
 type RunWorkerModule = typeof RunWorker;
 import { DEFAULT_TIMINGS, type IncidentTimings } from '../../../workflows/messages';
@@ -124,7 +125,7 @@ export function registerWorkerCommand(program: Command): void {
           log,
         }).catch((err: unknown) => {
           throw new CliError(
-            `cannot start the worker on Temporal at ${temporal.address}: ${err instanceof Error ? err.message : String(err)}`,
+            `cannot start the worker on Temporal at ${temporal.address}: ${errorMessage(err)}`,
             EXIT.unavailable,
           );
         });
@@ -155,7 +156,7 @@ async function openWorkerStore(flags: WorkerFlags, log: (line: string) => void):
 /** A broken routes file is bad input: said before anything connects. */
 async function notifyRoutes(file: string): Promise<NotifyConfig> {
   return loadNotifyConfig(file).catch((err: unknown) => {
-    throw new CliError(err instanceof Error ? err.message : String(err), EXIT.usage);
+    throw new CliError(errorMessage(err), EXIT.usage);
   });
 }
 

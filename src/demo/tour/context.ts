@@ -7,6 +7,7 @@ import type { Service } from '../../catalog/model';
 import { dataLayout } from '../../stack/layout';
 import { DEFAULT_PORTS } from '../../stack/ports';
 import { readStackFile, type StackAddresses } from '../../stack/state';
+import { errorMessage } from '../../errors';
 
 export interface DemoFlags {
   dataDir: string;
@@ -79,7 +80,7 @@ export async function resolveDemoContext(flags: DemoFlags): Promise<DemoContext>
 
 async function serviceFrom(catalogDir: string, name: string): Promise<Service> {
   const catalog = await loadCatalog(catalogDir).catch((err: unknown) => {
-    const why = err instanceof Error ? err.message : String(err);
+    const why = errorMessage(err);
     throw new Error(
       `cannot load the catalog ${catalogDir} (is the stack running? start it with npm start): ${why}`,
     );

@@ -2,6 +2,7 @@
 // stages. Non-interactive: straight through, each stage bounded by its timeout, and a failure names
 // the stage so a script (or a test) knows where the story broke.
 import { createInterface } from 'node:readline';
+import { errorMessage } from '../../errors';
 
 export interface Stage<S> {
   title: string;
@@ -19,7 +20,7 @@ export class StageFailure extends Error {
     readonly title: string,
     cause: unknown,
   ) {
-    super(`stage ${stage} "${title}" failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+    super(`stage ${stage} "${title}" failed: ${errorMessage(cause)}`, {
       cause,
     });
     this.name = 'StageFailure';

@@ -14,6 +14,7 @@ import {
   summarize,
 } from './stages-mend';
 import type { TourState } from './state';
+import { errorMessage } from '../../errors';
 
 export const TOUR: Stage<TourState>[] = [
   checkStack,
@@ -35,7 +36,7 @@ export async function runTour(flags: DemoFlags): Promise<void> {
   const ctx = await resolveDemoContext(flags);
   const client = await connectClient({ address: ctx.temporalAddress, namespace: ctx.namespace }, 5_000).catch(
     (err: unknown) => {
-      const why = err instanceof Error ? err.message : String(err);
+      const why = errorMessage(err);
       throw new Error(
         `cannot reach Temporal at ${ctx.temporalAddress} (is the stack running? npm start): ${why}`,
       );

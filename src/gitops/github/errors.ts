@@ -4,6 +4,7 @@
 // outage worth retrying later.
 import { GitOpsInputError } from '../provider';
 import type { Secrets } from './secrets';
+import { errorMessage } from '../../errors';
 
 /** What we keep of an HTTP failure. */
 export interface GitHubFailure {
@@ -58,8 +59,7 @@ export function describeFailure(error: unknown): GitHubFailure {
     .map((item) => field(item, 'message'))
     .filter((text): text is string => typeof text === 'string');
   const dataMessage = field(data, 'message');
-  const base =
-    typeof dataMessage === 'string' ? dataMessage : error instanceof Error ? error.message : String(error);
+  const base = typeof dataMessage === 'string' ? dataMessage : errorMessage(error);
   const message = details.length > 0 ? `${base}: ${details.join('; ')}` : base;
   const remaining = field(field(response, 'headers'), 'x-ratelimit-remaining');
   const documentationUrl = field(data, 'documentation_url');
