@@ -4,7 +4,7 @@
 import { freePort } from '../../src/process/ports';
 import { namespaceClient } from '../harness/namespaces';
 import { testTemporalAddress, uniqueId } from '../harness/temporal';
-import { runCli, type CliResult } from '../support/cli';
+import { expectOneLine, runCli } from '../support/cli';
 
 const NAMESPACE = uniqueId('safedeploy-cli-errors');
 const env = { TEMPORAL_ADDRESS: '', TEMPORAL_NAMESPACE: NAMESPACE, SAFEDEPLOY_USER: 'carol' };
@@ -16,14 +16,6 @@ beforeAll(async () => {
 }, 60_000);
 
 const cli = (...args: string[]) => runCli(args, { env });
-
-/** An operator error: exactly one line on stderr, no stack trace, nothing on stdout. */
-function expectOneLine(run: CliResult, code: number, line: string | RegExp): void {
-  expect({ code: run.code, stdout: run.stdout }).toEqual({ code, stdout: '' });
-  expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
-  if (typeof line === 'string') expect(run.stderr).toBe(`${line}\n`);
-  else expect(run.stderr.trimEnd()).toMatch(line);
-}
 
 describe('operator errors are one clear line', () => {
   it('names an unknown incident id and suggests the listing (exit 1)', async () => {

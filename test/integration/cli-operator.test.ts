@@ -11,7 +11,7 @@ import { mergeAsReviewer, remoteBranches } from '../harness/git';
 import { namespaceClient } from '../harness/namespaces';
 import { testTemporalAddress, uniqueId } from '../harness/temporal';
 import { waitFor } from '../harness/wait';
-import { jsonOf, runCli, type CliResult } from '../support/cli';
+import { expectOneLine, jsonOf, runCli } from '../support/cli';
 import { buildWorld, stopLoop, startWorker, type ControlLoopWorld } from '../support/control-loop';
 
 const NAMESPACE = uniqueId('safedeploy-cli-operator');
@@ -48,14 +48,6 @@ afterAll(async () => {
 });
 
 const cli = (...args: string[]) => runCli(args, { env });
-
-/** An operator error: exactly one line on stderr, no stack trace, nothing on stdout. */
-function expectOneLine(run: CliResult, code: number, line: string | RegExp): void {
-  expect({ code: run.code, stdout: run.stdout }).toEqual({ code, stdout: '' });
-  expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
-  if (typeof line === 'string') expect(run.stderr).toBe(`${line}\n`);
-  else expect(run.stderr.trimEnd()).toMatch(line);
-}
 
 const showJson = async (ref: string) =>
   jsonOf<IncidentView & { workflowId: string }>(await cli('incident', 'show', ref, '--json'));

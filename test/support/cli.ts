@@ -41,3 +41,11 @@ export function jsonOf<T>(result: CliResult): T {
     throw new Error(`stdout is not JSON (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
   }
 }
+
+/** An operator error: exactly one line on stderr, no stack trace, nothing on stdout. */
+export function expectOneLine(run: CliResult, code: number, line: string | RegExp): void {
+  expect({ code: run.code, stdout: run.stdout }).toEqual({ code, stdout: '' });
+  expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+  if (typeof line === 'string') expect(run.stderr).toBe(`${line}\n`);
+  else expect(run.stderr.trimEnd()).toMatch(line);
+}
