@@ -14,6 +14,7 @@ import type { PrometheusServer } from '../../src/servers/prometheus-server';
 import { ALERT_WINDOWS, durationSeconds } from '../../src/slo/windows';
 import { END, SCENARIOS, serviceYaml } from '../fixtures/fleet-scenarios';
 import { startTestExporter, waitFor, type TestExporter } from '../harness/prometheus';
+import { latencyCatalog } from '../fixtures/latency-catalog';
 import { BACKENDS, startBackend } from '../support/backends';
 import { DEFAULT_HISTORY, expectedRatio, renderOpenMetrics } from '../support/history';
 
@@ -53,21 +54,6 @@ function liveHistogram(): () => string {
     ].join('\n');
   };
 }
-
-const LATENCY_YAML = `apiVersion: safedeploy/v1
-kind: Service
-metadata:
-  name: batch-jobs
-spec:
-  slos:
-    - name: duration
-      objective: 95
-      window: 30d
-      sli:
-        events:
-          errorQuery: sum(rate(job_duration_seconds_count[{{.window}}])) - sum(rate(job_duration_seconds_bucket{le="1"}[{{.window}}]))
-          totalQuery: sum(rate(job_duration_seconds_count[{{.window}}]))
-`;
 
 describe.each(BACKENDS.map((b) => [b.name, b] as const))('the SLO engine on %s', (name, backend) => {
   let server: PrometheusServer;
@@ -121,7 +107,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('the SLO engine on %s',
   });
 
   it('matches a latency bucket written le="1" whatever spelling the backend stored', async () => {
-    const latency = buildCatalog([parseCatalogText(LATENCY_YAML, 'latency.yaml')], 'latency');
+    const latency = latencyCatalog();
     // Two scrapes at least inside the 5m window, then the ratio is the exporter's 1 slow job in 10.
     const ratio = await waitFor(
       async () => {
