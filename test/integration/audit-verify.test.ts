@@ -5,6 +5,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
+import { AUDIT_STREAMS } from '../../src/evidence/streams';
 import { incidentQuery, workflowIds } from '../../workflows/messages';
 import { tempDir } from '../harness/git';
 import { namespaceClient } from '../harness/namespaces';
@@ -88,18 +89,10 @@ describe('safedeploy audit verify', () => {
   it('finds the log the control loop wrote intact (exit 0), stream by stream', async () => {
     const run = await runCli(['audit', 'verify', '--data-dir', copyOfAudit()]);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
-    for (const stream of [
-      'evaluations',
-      'incidents',
-      'proposals',
-      'approvals',
-      'governance',
-      'gate',
-      'notifications',
-    ]) {
+    for (const stream of AUDIT_STREAMS) {
       expect(run.stdout).toMatch(new RegExp(`^audit/${stream}\\.jsonl\\s+\\d+ lines?\\s+OK$`, 'm'));
     }
-    expect(run.stdout).toMatch(/^OK: 7 streams, \d+ lines verified$/m);
+    expect(run.stdout).toMatch(new RegExp(`^OK: ${AUDIT_STREAMS.length} streams, \\d+ lines verified$`, 'm'));
     // Four transitions, and the attribution records: burn onset, attribution, release spend (postmortem
     // reminders, every 2 s here, may follow until the worker stops).
     const types = streamLines(world.dataDir, 'incidents').map(
