@@ -6,7 +6,8 @@ import { DEFAULT_ALERT_INTAKE, type AlertIntakeOptions } from '../../alerts/aler
 import { createApiDeps, DEFAULT_GATE_MAX_AGE_MS } from '../../api/deps';
 import { buildApiServer } from '../../api/server';
 import { redact } from '../../evidence/redact';
-import { catalogDirDefault, dataDirDefault, envOr } from '../../config/env';
+import { dataDirDefault, envOr } from '../../config/env';
+import { catalogFlag } from '../catalog-options';
 import { temporalOptionsFromEnv, type TemporalOptions } from '../../temporal/connection';
 import { databaseOption, DATABASE_URL_FLAG } from '../store-options';
 import { CliError, EXIT } from '../errors';
@@ -50,7 +51,7 @@ export function registerApiCommand(program: Command): void {
       'address to listen on (env SAFEDEPLOY_API_LISTEN)',
       envOr('SAFEDEPLOY_API_LISTEN', '0.0.0.0:8080'),
     )
-    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault());
+    .option(...catalogFlag());
   addPrometheusOptions(command)
     .option(
       '--data-dir <dir>',

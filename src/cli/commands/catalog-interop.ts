@@ -4,7 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { CatalogError, formatIssue } from '../../catalog/errors';
-import { catalogDirDefault } from '../../config/env';
+import { catalogFlag } from '../catalog-options';
 import { isDuration } from '../../slo/windows';
 import { parseDefaults, type ServiceDefaults } from '../../interop/defaults';
 import {
@@ -63,7 +63,7 @@ export function registerCatalogInterop(catalog: Command): void {
       "Write the catalog's SLOs as OpenSLO v1 documents (Service and SLO, inline ratio indicators)",
     )
     .addOption(new Option('--to <format>', 'output format').choices(['openslo']).makeOptionMandatory())
-    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault())
+    .option(...catalogFlag())
     .option('--out <file>', 'write to this file instead of stdout')
     .addHelpText(
       'after',

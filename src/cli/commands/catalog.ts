@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { CatalogError } from '../../catalog/errors';
 import { loadCatalog } from '../../catalog/loader';
 import type { Catalog, Service } from '../../catalog/model';
-import { catalogDirDefault } from '../../config/env';
+import { catalogFlag } from '../catalog-options';
 import { CliError, EXIT } from '../errors';
 import { formatJson, indent, plural } from '../output';
 import { renderTable } from '../table';
@@ -27,7 +27,7 @@ export function registerCatalogCommands(program: Command): void {
   catalog
     .command('validate')
     .description('Check every catalog file against the safedeploy/v1 schema and the structural policy')
-    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault())
+    .option(...catalogFlag())
     .option('--json', 'print services and policy violations as JSON')
     .addHelpText('after', EXIT_HELP)
     .action(async (opts: ValidateOptions) => {

@@ -1,7 +1,7 @@
 // `safedeploy evaluate`: the SLO part of every service's decision, from the catalog and Prometheus
 // alone. Reads only: no Temporal, nothing written.
 import type { Command } from 'commander';
-import { catalogDirDefault } from '../../config/env';
+import { catalogFlag } from '../catalog-options';
 import { evaluateFleet, type FleetEvaluation } from '../../evaluation/evaluate-fleet';
 import { PrometheusClient } from '../../prometheus/client';
 import { PrometheusUnavailableError } from '../../prometheus/errors';
@@ -31,7 +31,7 @@ export function registerEvaluateCommand(program: Command): void {
     .description(
       'Measure every SLO in the catalog from Prometheus and print budgets, burn rates and gate verdicts',
     )
-    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault());
+    .option(...catalogFlag());
   addPrometheusOptions(command)
     .option('--at <time>', 'evaluate at this instant: RFC 3339 or unix seconds (default: now)')
     .option('--timeout <duration>', 'per-request Prometheus timeout, e.g. 500ms, 15s', '15s')

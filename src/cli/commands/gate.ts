@@ -4,7 +4,8 @@
 import { errorFirstLine } from '../../errors';
 import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import { catalogDirDefault, dataDirDefault } from '../../config/env';
+import { dataDirDefault } from '../../config/env';
+import { catalogFlag } from '../catalog-options';
 import { AuditBuffer } from '../../evidence/audit-buffer';
 import { answerGate, failClosed, type GateAnswer } from '../../operator/gate';
 import { recordGateAnswer } from '../../operator/gate-record';
@@ -59,7 +60,7 @@ export function registerGateCommand(program: Command): void {
     .argument('<service>', 'the service to promote')
     .description('Answer the promotion gate for a service: allow, hold or deny, with reasons')
     .option('--revision <rev>', 'the revision being promoted (echoed in the answer)')
-    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault());
+    .option(...catalogFlag());
   addPrometheusOptions(gate)
     .option('--at <time>', 'evaluate at this instant: RFC 3339 or unix seconds (default: now)')
     .option('--timeout <duration>', 'per-request Prometheus timeout, e.g. 500ms, 10s', '10s')

@@ -3,7 +3,8 @@
 // SLOs, says Temporal is unreachable and shows every verdict as the fail-closed deny it would be.
 import { errorFirstLine } from '../../errors';
 import { Option, type Command } from 'commander';
-import { catalogDirDefault, dataDirDefault } from '../../config/env';
+import { dataDirDefault } from '../../config/env';
+import { catalogFlag } from '../catalog-options';
 import { readAuditStream } from '../../evidence/audit-read';
 import type { GateRecord } from '../../operator/gate-record';
 import { buildGateReport } from '../../operator/gate-report';
@@ -58,7 +59,7 @@ export function registerReportCommand(program: Command): void {
     .description(
       'Report the fleet: owners, SLOs, budgets, burn rates, freezes, incidents, proposals and gate verdicts',
     )
-    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault());
+    .option(...catalogFlag());
   addPrometheusOptions(report)
     .option('--timeout <duration>', 'per-request Prometheus timeout, e.g. 500ms, 15s', '15s')
     .addOption(new Option('--json', 'print the report as JSON').conflicts('markdown'))

@@ -4,7 +4,7 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { catalogDirDefault } from '../../config/env';
+import { catalogFlag } from '../catalog-options';
 import { countRules, generateRules, RULE_PARTS, type RuleFile, type RulePart } from '../../rules/generate';
 import { CliError, EXIT } from '../errors';
 import { formatJson } from '../output';
@@ -31,7 +31,7 @@ export function registerRulesCommands(program: Command): void {
   rules
     .command('generate')
     .description('Write Sloth-style recording rules (and, with --alerts, burn-rate alerts) for every SLO')
-    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault())
+    .option(...catalogFlag())
     .option('--out <file>', 'write the rule file here instead of stdout')
     .option('--alerts', 'add the four multi-window burn-rate alerts per SLO (severity page|ticket)')
     .option('--part <part>', `which rules: ${RULE_PARTS.join(', ')}`, 'all')

@@ -1,6 +1,7 @@
 // `safedeploy worker`: runs SafeDeploy's workflows and activities and keeps the fleet evaluation going.
 import type { Command } from 'commander';
-import { catalogDirDefault, dataDirDefault, envOr } from '../../config/env';
+import { dataDirDefault, envOr } from '../../config/env';
+import { catalogFlag } from '../catalog-options';
 import { loadNotifyConfig, type NotifyConfig } from '../../notify/routes';
 import { durationProblem, durationSeconds } from '../../slo/windows';
 import { addPrometheusOptions, prometheusClientOptions, type PrometheusFlags } from '../prometheus-options';
@@ -39,7 +40,7 @@ export function registerWorkerCommand(program: Command): void {
   const command = program
     .command('worker')
     .description('Run the SafeDeploy worker: workflows, activities and the periodic fleet evaluation')
-    .option('--catalog <dir>', 'service catalog directory (env SAFEDEPLOY_CATALOG)', catalogDirDefault());
+    .option(...catalogFlag());
   addPrometheusOptions(command)
     .option(
       '--data-dir <dir>',
