@@ -3,23 +3,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { changeBranch } from '../../src/gitops/branch';
-import { createGitProvider } from '../../src/gitops/git/provider';
 import { rolloutImages, setPaused } from '../../src/gitops/manifest';
 import { changeTitle, renderChangeBody } from '../../src/gitops/pr-body';
-import { GitOpsInputError, type GitProvider } from '../../src/gitops/provider';
+import { GitOpsInputError } from '../../src/gitops/provider';
 import { findRollbackTarget } from '../../src/gitops/rollback-target';
 import { proposePause, proposeRollback, type PauseInput, type RollbackInput } from '../../src/gitops/steps';
 import {
   commitsAhead,
-  copyBareRepo,
-  createBareRepo,
   deleteRemoteBranch,
   git,
   mergeAsReviewer,
   seedHistory,
   showFile,
-  tempDir,
 } from '../harness/git';
+import { useSeededEnvRepo, type EnvRepoCopy } from '../harness/seeded-env-repo';
 
 const MANIFEST = 'apps/checkout/rollout.yaml';
 const ROLLOUT = { name: 'checkout', namespace: 'shop' };
@@ -38,40 +35,16 @@ const HISTORY = [
   { date: '2026-01-04T10:00:00Z', version: '1.9.0', replicas: 8 }, // the bad release
 ];
 
-interface World {
-  bare: string;
-  url: string;
-  provider: GitProvider;
-  shas: string[];
-  cleanup: () => void;
-}
+type World = EnvRepoCopy;
 
-// One seeded repository per file, copied for each test.
-let template: { dir: ReturnType<typeof tempDir>; bare: string; shas: string[] };
-beforeAll(() => {
-  const dir = tempDir('gitops-steps-template');
-  const bare = join(dir.path, 'env.git');
-  const url = createBareRepo(bare);
-  const shas = seedHistory(url, [
-    ...HISTORY.map(({ date, version, replicas }) => ({
-      files: { [MANIFEST]: rolloutAt(version, replicas) },
-      message: `checkout ${version} x${replicas}`,
-      date,
-    })),
-    { files: { 'README.md': 'env\n' }, message: 'docs', date: '2026-01-04T11:00:00Z' },
-  ]);
-  template = { dir, bare, shas };
-});
-afterAll(() => template.dir.cleanup());
-
-function makeWorld(): World {
-  const dir = tempDir('gitops-steps');
-  const bare = join(dir.path, 'env.git');
-  const url = copyBareRepo(template.bare, bare);
-  const shas = template.shas;
-  const provider = createGitProvider({ url, baseBranch: 'main', cacheDir: join(dir.path, 'cache') });
-  return { bare, url, provider, shas, cleanup: dir.cleanup };
-}
+const makeWorld = useSeededEnvRepo('gitops-steps', [
+  ...HISTORY.map(({ date, version, replicas }) => ({
+    files: { [MANIFEST]: rolloutAt(version, replicas) },
+    message: `checkout ${version} x${replicas}`,
+    date,
+  })),
+  { files: { 'README.md': 'env\n' }, message: 'docs', date: '2026-01-04T11:00:00Z' },
+]);
 
 describe('findRollbackTarget', () => {
   let world: World;

@@ -3,11 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { createGitProvider, SAFEDEPLOY_IDENTITY } from '../../src/gitops/git/provider';
-import { GitOpsInputError, type ChangeRequest, type GitProvider } from '../../src/gitops/provider';
+import { GitOpsInputError, type ChangeRequest } from '../../src/gitops/provider';
 import {
   commitsAhead,
-  copyBareRepo,
-  createBareRepo,
   deleteRemoteBranch,
   git,
   mergeAsReviewer,
@@ -16,45 +14,26 @@ import {
   seedHistory,
   setRemoteBranch,
   showFile,
-  tempDir,
 } from '../harness/git';
+import { useSeededEnvRepo, type EnvRepoCopy } from '../harness/seeded-env-repo';
 
 const MANIFEST = 'apps/checkout/rollout.yaml';
 const BRANCH = 'safedeploy/inc-1/block-promotion';
 
-interface World {
-  bare: string;
-  url: string;
-  cacheDir: string;
-  provider: GitProvider;
-  base: string;
-  cleanup: () => void;
-}
+/** A test's own copy of the seeded repository; `base` is its one seeded commit. */
+type World = EnvRepoCopy & { base: string };
 
-// One seeded repository per file, copied for each test.
-let template: { dir: ReturnType<typeof tempDir>; bare: string; base: string };
-beforeAll(() => {
-  const dir = tempDir('gitops-git-template');
-  const bare = join(dir.path, 'env.git');
-  const [base = ''] = seedHistory(createBareRepo(bare), [
-    {
-      files: { [MANIFEST]: 'spec:\n  replicas: 3\n', 'README.md': '# env\n' },
-      message: 'initial',
-      date: '2026-01-01T10:00:00Z',
-    },
-  ]);
-  template = { dir, bare, base };
-});
-afterAll(() => template.dir.cleanup());
+const copyEnvRepo = useSeededEnvRepo('gitops-git', [
+  {
+    files: { [MANIFEST]: 'spec:\n  replicas: 3\n', 'README.md': '# env\n' },
+    message: 'initial',
+    date: '2026-01-01T10:00:00Z',
+  },
+]);
 
 function makeWorld(): World {
-  const dir = tempDir('gitops-git');
-  const bare = join(dir.path, 'env.git');
-  const url = copyBareRepo(template.bare, bare);
-  const base = template.base;
-  const cacheDir = join(dir.path, 'cache');
-  const provider = createGitProvider({ url, baseBranch: 'main', cacheDir });
-  return { bare, url, cacheDir, provider, base, cleanup: dir.cleanup };
+  const copy = copyEnvRepo();
+  return { ...copy, base: copy.shas[0]! };
 }
 
 function request(content: string, branch = BRANCH): ChangeRequest {
