@@ -21,3 +21,16 @@ export function errorCode(err: unknown): string {
   const code = err !== null && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
   return typeof code === 'string' ? code : errorMessage(err);
 }
+
+/**
+ * An activity failure as a person reads it (workflow details, the Web UI): the failure's type and the
+ * cause's message, "CatalogError: catalog/checkout.yaml: …", or the bare message when it has no type.
+ */
+export function activityFailureText(err: {
+  message: string;
+  cause?: { message: string; type?: string | null } | undefined;
+}): string {
+  const cause = err.cause;
+  if (!cause) return err.message;
+  return cause.type ? `${cause.type}: ${cause.message}` : cause.message;
+}

@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { planFleetActions, readLastSeen } from '../src/evaluation/fleet-plan';
 import { normalObservation } from '../src/evaluation/observation';
+import { activityFailureText } from '../src/errors';
 import { dispatching, measuring } from './proxies';
 import type { LastSeen } from '../src/evaluation/fleet-plan';
 import { fleetQuery, reobserveSignal, type FleetEvaluationInput, type FleetView } from './messages';
@@ -67,7 +68,7 @@ async function evaluateOnce(
   } catch (err) {
     // A failed cycle (Prometheus down, catalog invalid) changes nothing; the next one tries again.
     if (!(err instanceof ActivityFailure)) throw err;
-    view.lastError = err.cause?.message ?? err.message;
+    view.lastError = activityFailureText(err);
   }
 }
 

@@ -1,4 +1,5 @@
-import { errorCode, errorFirstLine, errorMessage } from '../../src/errors';
+import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/common';
+import { activityFailureText, errorCode, errorFirstLine, errorMessage } from '../../src/errors';
 
 describe('error text (src/errors.ts)', () => {
   it("is an Error's message, or the thrown value as text", () => {
@@ -23,5 +24,22 @@ describe('error text (src/errors.ts)', () => {
     expect(errorCode(new Error('bad key'))).toBe('bad key');
     expect(errorCode({ code: 7 })).toBe('[object Object]');
     expect(errorCode(null)).toBe('null');
+  });
+
+  it('names an activity failure by its type and cause', () => {
+    const failed = (cause?: Error) =>
+      new ActivityFailure(
+        'Activity task failed',
+        'measureFleet',
+        '1',
+        RetryState.NON_RETRYABLE_FAILURE,
+        undefined,
+        cause,
+      );
+    expect(
+      activityFailureText(failed(ApplicationFailure.nonRetryable('checkout.yaml: bad', 'CatalogError'))),
+    ).toBe('CatalogError: checkout.yaml: bad');
+    expect(activityFailureText(failed(ApplicationFailure.create({ message: 'untyped' })))).toBe('untyped');
+    expect(activityFailureText(failed())).toBe('Activity task failed');
   });
 });
