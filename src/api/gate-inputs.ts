@@ -11,7 +11,7 @@ import {
   type GateAnswer,
 } from '../operator/gate';
 import { serviceTemporalState, type ServiceTemporalState } from '../operator/incidents';
-import { ageMs, type FleetEvaluator } from './fleet';
+import { ageMs, assessmentOf, type FleetEvaluator } from './fleet';
 import { SharedRead, type Dated } from './shared-read';
 import type { TemporalAccess } from './temporal';
 
@@ -48,7 +48,7 @@ export class GateInputReader {
     }
     try {
       const evaluation = await this.deps.fleet.fresh(now, this.maxAgeMs, service);
-      const assessed = evaluation.services.find((s) => s.service === service);
+      const assessed = assessmentOf(evaluation, service);
       if (!assessed) throw new Error(`the fleet evaluation has no entry for ${service}`);
       const oldest = Math.max(ageMs(evaluation, now), now.getTime() - state.at);
       return answerFromInputs(

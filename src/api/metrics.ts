@@ -109,9 +109,13 @@ export class ApiMetrics {
     return () => void end();
   }
 
+  /**
+   * Counts the verdict. The SLO gauges are not set here: every evaluation a gate answer uses was
+   * recorded by recordFleet when it was made (src/api/fleet.ts), and setting eight gauges per call
+   * cost the hot path for nothing.
+   */
   recordGate(answer: GateAnswer): void {
     this.gateVerdicts.inc({ service: answer.service, verdict: answer.verdict });
-    for (const slo of answer.slos ?? []) this.recordSlo(answer.service, slo);
   }
 
   /** A whole-fleet evaluation replaces every SLO series, so removed services and SLOs disappear. */

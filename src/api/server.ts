@@ -13,7 +13,7 @@ import { UnknownServiceError } from '../operator/gate';
 import { bearerAuth } from './auth';
 import type { ApiDeps } from './deps';
 import { ApiError } from './errors';
-import { redactPayload } from './redact-payload';
+import { payloadRedactor } from './redact-payload';
 import { startPeriodicRefresh, type PeriodicRefresh } from './refresh';
 import { alertmanagerRoutes } from './routes/alertmanager';
 import { gateRoutes } from './routes/gate';
@@ -49,9 +49,8 @@ export function buildApiServer(deps: ApiDeps, options: ApiServerOptions = {}): F
         };
   const app = fastify({ logger, requestTimeout: 30_000 });
   const secrets = [...(options.token ? [options.token] : []), ...(options.secrets ?? [])];
-  app.addHook('preSerialization', (_request, _reply, payload, done) =>
-    done(null, redactPayload(payload, secrets)),
-  );
+  const scrub = payloadRedactor(secrets);
+  app.addHook('preSerialization', (_request, _reply, payload, done) => done(null, scrub(payload)));
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(async (request, reply) =>
     reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` }),

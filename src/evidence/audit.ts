@@ -58,10 +58,15 @@ export async function appendAudit(
       tails.delete(file);
       throw err;
     }
-    // The cache only moves once the lines are really in the file.
-    const eventIds = new Set(tail.eventIds);
-    for (const l of lines) eventIds.add(l.eventId);
-    tails.set(file, { size: tail.size + Buffer.byteLength(text), seq: last.seq, hash: last.hash, eventIds });
+    // The cache only moves once the lines are really in the file (a failed append dropped it above).
+    // Its id set grows in place: a copy per append would cost the stream's length each time.
+    for (const l of lines) tail.eventIds.add(l.eventId);
+    tails.set(file, {
+      size: tail.size + Buffer.byteLength(text),
+      seq: last.seq,
+      hash: last.hash,
+      eventIds: tail.eventIds,
+    });
     return lines.length;
   });
 }

@@ -55,10 +55,12 @@ export function chainEntries(
   secrets: readonly string[] = [],
 ): AuditLine[] {
   const lines: AuditLine[] = [];
-  const taken = new Set(seen);
+  // Only this batch's ids: copying `seen` (every id the stream holds) made each append cost the
+  // stream's length, which the gate's audit stream reaches in minutes (docs/BENCHMARKS.md).
+  const taken = new Set<string>();
   let { seq, hash } = tail;
   for (const entry of entries) {
-    if (taken.has(entry.eventId)) continue;
+    if (seen.has(entry.eventId) || taken.has(entry.eventId)) continue;
     const clean = JSON.parse(redact(JSON.stringify(entry), secrets)) as AuditEntry;
     const body = { ...clean, seq: seq + 1, prevHash: hash };
     const line: AuditLine = { ...body, hash: hashLine(body) };

@@ -51,12 +51,28 @@ const PATTERNS: readonly RedactionPattern[] = [
   { pattern: CREDENTIAL_QUERY, replace: `$1${REDACTED}` },
 ];
 
+/**
+ * Text in which none of PATTERNS can match: each needs one of these. Checked first, since most
+ * strings (service names, verdicts, reason codes) have none and the API scrubs every string it sends.
+ * Keep in step with PATTERNS (test/unit/gitops/redact.test.ts has a case for each).
+ */
+const MAY_HOLD_CREDENTIAL = /-----BEGIN|gh[pousr]_|github_pat_|authorization|bearer|:\/\/|[?&]/i;
+
 /** Replaces every known secret value and every common token pattern in `text` with [REDACTED]. */
 export function redact(text: string, secrets: readonly string[] = []): string {
-  let result = text;
-  for (const secret of knownValues(secrets)) result = result.split(secret).join(REDACTED);
-  for (const { pattern, replace } of PATTERNS) result = result.replace(pattern, replace);
-  return result;
+  return redactor(secrets)(text);
+}
+
+/** redact() with the secrets prepared once, for callers that scrub many strings (every API response). */
+export function redactor(secrets: readonly string[] = []): (text: string) => string {
+  const values = knownValues(secrets);
+  return (text) => {
+    let result = text;
+    for (const secret of values) if (result.includes(secret)) result = result.split(secret).join(REDACTED);
+    if (!MAY_HOLD_CREDENTIAL.test(result)) return result;
+    for (const { pattern, replace } of PATTERNS) result = result.replace(pattern, replace);
+    return result;
+  };
 }
 
 /** Non-empty secrets and their URL-encoded forms, longest first so no fragment of one survives. */

@@ -14,6 +14,7 @@ import {
   queryResponse,
   rangeSeries,
   toSample,
+  vectorSamples,
   type QueryResponse,
   type RangeSeries,
   type Sample,
@@ -70,8 +71,12 @@ export class PrometheusClient {
   async query(expr: string, at: Date): Promise<Sample[]> {
     const data = await this.ask('/api/v1/query', { query: expr, time: seconds(at) }, expr);
     switch (data.resultType) {
-      case 'vector':
-        return data.result.map((s) => toSample(s.metric, s.value[1]));
+      case 'vector': {
+        const samples = vectorSamples(data.result);
+        if (typeof samples === 'string')
+          throw new PrometheusUnavailableError(this.url, `unexpected response shape: ${samples}`);
+        return samples;
+      }
       case 'scalar':
         return [toSample({}, data.result[1])];
       default:

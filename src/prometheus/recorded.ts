@@ -5,7 +5,7 @@
 // (rules installed yesterday without a backfill would average one day and call it thirty). Any other
 // SLO is left to the raw queries, whole: one SLO's windows never mix the two sources.
 import type { Service, Slo } from '../catalog/model';
-import { identityLabels, LABEL, PERIOD_SOURCE_WINDOW, sliErrorMetric } from '../rules/conventions';
+import { LABEL, PERIOD_SOURCE_WINDOW, sliDigest, sliErrorMetric } from '../rules/conventions';
 import { ALERT_WINDOWS, durationSeconds } from '../slo/windows';
 import type { PrometheusClient } from './client';
 import { PromQLError } from './errors';
@@ -85,17 +85,26 @@ async function readWindow(client: PrometheusClient, expr: string, at: Date): Pro
   }
 }
 
+/**
+ * One window's samples by service (a service has few SLOs, so a short list is searched for the SLO).
+ * Plain label strings from the response are the keys and no per-SLO map is built: at 10,000 SLOs,
+ * composite keys or nested maps cost more CPU than parsing the responses.
+ */
+type WindowIndex = Map<string, Sample[]>;
+
 function matchToCatalog(services: Service[], found: Map<string, Sample[]>): RecordedRatios {
-  const index = new Map<string, Map<string, Sample>>();
+  const index = new Map<string, WindowIndex>();
   for (const [window, samples] of found) {
-    const byIdentity = new Map<string, Sample>();
+    const byService: WindowIndex = new Map();
     for (const s of samples) {
       // A value that is not a Prometheus float proves nothing: that SLO is left to the raw queries.
       if (s.invalid !== undefined) continue;
-      const kind = s.labels[COVERAGE_LABEL] === '1' ? 'coverage' : 'ratio';
-      byIdentity.set(identityKey(s.labels, kind), s);
+      const service = s.labels[LABEL.service] ?? '';
+      const list = byService.get(service);
+      if (list) list.push(s);
+      else byService.set(service, [s]);
     }
-    index.set(window, byIdentity);
+    index.set(window, byService);
   }
   const ratios: RecordedRatios = new Map();
   for (const service of services) {
@@ -110,20 +119,37 @@ function matchToCatalog(services: Service[], found: Map<string, Sample[]>): Reco
 function ratiosOf(
   service: Service,
   slo: Slo,
-  index: Map<string, Map<string, Sample>>,
+  index: Map<string, WindowIndex>,
 ): Record<string, number | null> | undefined {
-  const labels = identityLabels(service, slo);
+  const digest = sliDigest(slo);
   const ratios: Record<string, number | null> = {};
-  for (const window of new Set<string>([...ALERT_WINDOWS, slo.window])) {
-    const sample = index.get(window)?.get(identityKey(labels, 'ratio'));
+  for (const window of ALERT_WINDOWS) {
+    const sample = findSample(index.get(window)?.get(service.name), slo.name, digest, 'ratio');
     if (!sample) return undefined;
     ratios[window] = sample.value;
   }
-  const needsCoverage = !(ALERT_WINDOWS as readonly string[]).includes(slo.window);
-  if (needsCoverage && !index.get(slo.window)?.has(identityKey(labels, 'coverage'))) return undefined;
+  if (!(ALERT_WINDOWS as readonly string[]).includes(slo.window)) {
+    const samples = index.get(slo.window)?.get(service.name);
+    const sample = findSample(samples, slo.name, digest, 'ratio');
+    if (!sample || !findSample(samples, slo.name, digest, 'coverage')) return undefined;
+    ratios[slo.window] = sample.value;
+  }
   return ratios;
 }
 
-function identityKey(labels: Record<string, string>, kind: 'ratio' | 'coverage'): string {
-  return [kind, labels[LABEL.service], labels[LABEL.slo], labels[LABEL.sli]].join('\u0000');
+function findSample(
+  samples: Sample[] | undefined,
+  slo: string,
+  digest: string,
+  kind: 'ratio' | 'coverage',
+): Sample | undefined {
+  if (!samples) return undefined;
+  for (const s of samples) {
+    if (s.labels[LABEL.slo] === slo && s.labels[LABEL.sli] === digest && kindOf(s) === kind) return s;
+  }
+  return undefined;
+}
+
+function kindOf(sample: Sample): 'ratio' | 'coverage' {
+  return sample.labels[COVERAGE_LABEL] === '1' ? 'coverage' : 'ratio';
 }

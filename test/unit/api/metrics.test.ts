@@ -1,4 +1,5 @@
 import { ApiMetrics } from '../../../src/api/metrics';
+import type { ServiceAssessment } from '../../../src/evaluation/assess-service';
 import type { GateAnswer } from '../../../src/operator/gate';
 import type { SloAssessment } from '../../../src/slo/assess';
 import type { IncidentView } from '../../../workflows/messages';
@@ -28,6 +29,13 @@ function answer(verdict: GateAnswer['verdict'], slos?: SloAssessment[]): GateAns
   };
 }
 
+const assessed = (slos: SloAssessment[]): ServiceAssessment => ({
+  service: 'checkout',
+  severity: 'normal',
+  gate: { verdict: 'allow', reasons: [] } as unknown as ServiceAssessment['gate'],
+  slos,
+});
+
 const incident = (service: string, state: IncidentView['state']) => ({
   workflowId: `incident-${service}`,
   view: { service, state } as IncidentView,
@@ -38,8 +46,9 @@ async function exposition(metrics: ApiMetrics): Promise<string> {
 }
 
 describe('API metrics', () => {
-  it('records a gate answer’s burn rates, budget and verdict', async () => {
+  it('records the fleet evaluation’s burn rates and budget, and counts each gate verdict', async () => {
     const metrics = new ApiMetrics();
+    metrics.recordFleet([assessed([slo(0.5, 0.9)])]);
     metrics.recordGate(answer('allow', [slo(0.5, 0.9)]));
     metrics.recordGate(answer('allow', [slo(0.5, 0.9)]));
     const text = await exposition(metrics);
@@ -50,16 +59,17 @@ describe('API metrics', () => {
 
   it('removes a series that has no data instead of reporting 0', async () => {
     const metrics = new ApiMetrics();
-    metrics.recordGate(answer('allow', [slo(0.5, 0.9)]));
-    metrics.recordGate(answer('deny', [slo(null, null)]));
+    metrics.recordFleet([assessed([slo(0.5, 0.9)])]);
+    metrics.recordFleet([assessed([slo(null, null)])]);
     const text = await exposition(metrics);
     expect(text).not.toContain('safedeploy_burn_rate{');
     expect(text).not.toContain('safedeploy_error_budget_remaining{');
   });
 
-  it('keeps the SLO series when a fail-closed answer carries no SLOs, and counts the deny', async () => {
+  it('leaves the SLO series to the fleet evaluation: a gate answer, even a fail-closed one, does not move them', async () => {
     const metrics = new ApiMetrics();
-    metrics.recordGate(answer('allow', [slo(0.5, 0.9)]));
+    metrics.recordFleet([assessed([slo(0.5, 0.9)])]);
+    metrics.recordGate(answer('allow', [slo(7, 0.1)]));
     metrics.recordGate(answer('deny'));
     const text = await exposition(metrics);
     expect(text).toContain('safedeploy_burn_rate{service="checkout",slo="availability",window="5m"} 0.5\n');

@@ -27,6 +27,14 @@ describe('redact', () => {
       'fatal: https://[REDACTED]@git.example.com/env.git',
     ],
     ['a token as URL user with empty password', 'https://x-access-token:@h/r', [], 'https://[REDACTED]@h/r'],
+    ['a token as the lone user of an https URL', 'see https://t0k3n@h/r', [], 'see https://[REDACTED]@h/r'],
+    [
+      'a credential query parameter',
+      'GET /q?x=1&access_token=abc123',
+      [],
+      'GET /q?x=1&access_token=[REDACTED]',
+    ],
+    ['an upper-case bearer token', 'BEARER abcdefghijkl', [], 'BEARER [REDACTED]'],
   ])('removes %s', (_case, text, secrets, expected) => {
     expect(redact(text, secrets)).toBe(expected);
   });
