@@ -3,6 +3,7 @@
 // fleet size, not on how often Argo Rollouts asks. Past the bound the gate reads again (one read for
 // all concurrent callers); when that read fails, the gate fails closed as it always has.
 import type { Catalog } from '../catalog/model';
+import type { ServiceAssessment } from '../evaluation/assess-service';
 import {
   answerFromInputs,
   catalogEntry,
@@ -23,6 +24,17 @@ export interface GateInputReaderDeps {
 
 export class GateInputReader {
   private readonly states = new Map<string, SharedRead<ServiceTemporalState>>();
+  /** Each service's last decision and the inputs it was made from (compared by identity). */
+  private readonly decided = new Map<
+    string,
+    {
+      catalog: Catalog;
+      assessed: ServiceAssessment;
+      state: ServiceTemporalState;
+      revision: string | undefined;
+      answer: GateAnswer;
+    }
+  >();
 
   constructor(
     private readonly deps: GateInputReaderDeps,
@@ -51,17 +63,24 @@ export class GateInputReader {
       const assessed = assessmentOf(evaluation, service);
       if (!assessed) throw new Error(`the fleet evaluation has no entry for ${service}`);
       const oldest = Math.max(ageMs(evaluation, now), now.getTime() - state.at);
-      return answerFromInputs(
+      const dataAgeSeconds = Math.max(0, oldest) / 1000;
+      // The same inputs decide the same way: reuse the decision, only its age moves.
+      const decided = this.decided.get(service);
+      if (
+        decided?.catalog === catalog &&
+        decided.assessed === assessed &&
+        decided.state === state.value &&
+        decided.revision === revision
+      )
+        return { ...decided.answer, dataAgeSeconds };
+      const answer = answerFromInputs(
         catalog,
         entry,
-        {
-          slos: assessed.slos,
-          evaluatedAt: evaluation.evaluatedAt,
-          state: state.value,
-          dataAgeSeconds: Math.max(0, oldest) / 1000,
-        },
+        { slos: assessed.slos, evaluatedAt: evaluation.evaluatedAt, state: state.value, dataAgeSeconds },
         revision,
       );
+      this.decided.set(service, { catalog, assessed, state: state.value, revision, answer });
+      return answer;
     } catch (err) {
       return prometheusFailure(base, mode, err);
     }

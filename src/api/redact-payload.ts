@@ -2,16 +2,32 @@
 // with credentials or a token, and none may reach a client.
 import { redactor } from '../evidence/redact';
 
-/** A scrubber for response bodies, with the secrets prepared once per server. */
+/**
+ * A scrubber for response bodies, with the secrets prepared once per server. Copy on write: a body
+ * with nothing to scrub (nearly every gate answer) comes back as the same object, unallocated; a
+ * changed one is copied along the path to each change, never edited in place (answers share parts of
+ * the gate's shared evaluation).
+ */
 export function payloadRedactor(secrets: readonly string[]): (value: unknown) => unknown {
   const text = redactor(secrets);
   const walk = (value: unknown): unknown => {
     if (typeof value === 'string') return text(value);
-    if (Array.isArray(value)) return value.map(walk);
-    if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+    if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const scrubbed = walk(value[i]);
+        if (scrubbed !== value[i]) (copy ??= [...value])[i] = scrubbed;
+      }
+      return copy ?? value;
     }
-    return value;
+    const record = value as Record<string, unknown>;
+    let copy: Record<string, unknown> | undefined;
+    for (const key of Object.keys(record)) {
+      const scrubbed = walk(record[key]);
+      if (scrubbed !== record[key]) (copy ??= { ...record })[key] = scrubbed;
+    }
+    return copy ?? value;
   };
   return walk;
 }

@@ -24,3 +24,16 @@ describe('redacting a response body', () => {
     });
   });
 });
+
+describe('redacting a response body without copying it', () => {
+  it('returns the same object when nothing needs scrubbing, and never edits a shared one', () => {
+    const shared = { message: 'token s3cr3t-api-token-value was sent', n: 1 };
+    const clean = { verdict: 'allow', slos: [{ name: 'availability', burnRates: { '5m': 0.1 } }], at: null };
+    const body = { clean, shared: [shared] };
+    expect(redactPayload(clean, ['s3cr3t-api-token-value'])).toBe(clean);
+    const scrubbed = redactPayload(body, ['s3cr3t-api-token-value']) as typeof body;
+    expect(scrubbed.shared[0]).toEqual({ message: 'token [REDACTED] was sent', n: 1 });
+    expect(scrubbed.clean).toBe(clean);
+    expect(shared.message).toBe('token s3cr3t-api-token-value was sent');
+  });
+});
