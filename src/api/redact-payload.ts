@@ -14,10 +14,11 @@ export function payloadRedactor(secrets: readonly string[]): (value: unknown) =>
     if (typeof value === 'string') return text(value);
     if (value === null || typeof value !== 'object' || value instanceof Date) return value;
     if (Array.isArray(value)) {
+      const items = value as unknown[];
       let copy: unknown[] | undefined;
-      for (let i = 0; i < value.length; i++) {
-        const scrubbed = walk(value[i]);
-        if (scrubbed !== value[i]) (copy ??= [...value])[i] = scrubbed;
+      for (let i = 0; i < items.length; i++) {
+        const scrubbed = walk(items[i]);
+        if (scrubbed !== items[i]) (copy ??= [...items])[i] = scrubbed;
       }
       return copy ?? value;
     }
