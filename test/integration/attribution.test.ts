@@ -12,9 +12,8 @@ import { changeBranch } from '../../src/gitops/branch';
 import type { Attribution } from '../../src/incident/attribution';
 import type { FleetReport } from '../../src/operator/report';
 import { ALERT_WINDOWS } from '../../src/slo/windows';
-import { fleetQuery, incidentQuery, type IncidentView, workflowIds } from '../../workflows/messages';
+import { incidentQuery, type IncidentView, workflowIds } from '../../workflows/messages';
 import { createBareRepo, mergeAsReviewer, seedHistory, showFile } from '../harness/git';
-import { namespaceClient } from '../harness/namespaces';
 import { startTestExporter, startTestPrometheus, waitFor, type TestExporter } from '../harness/prometheus';
 import { testTemporalAddress, uniqueId } from '../harness/temporal';
 import { jsonOf, runCli } from '../support/cli';
@@ -22,7 +21,8 @@ import {
   catalogYaml,
   rolloutWithVersion,
   SliExporter,
-  startWorker,
+  runLoop,
+  loopCliEnv,
   stopLoop,
   type ControlLoopWorld,
 } from '../support/control-loop';
@@ -132,23 +132,8 @@ beforeAll(async () => {
   release('tworel', '1.9.0', new Date(now - 60 * MIN));
   thirtyRelease = Date.now();
   release('thirty', '1.9.0');
-  client = await namespaceClient(NAMESPACE);
-  worker = await startWorker(world, NAMESPACE);
-  running = worker.run();
-  env = {
-    TEMPORAL_ADDRESS: testTemporalAddress(),
-    TEMPORAL_NAMESPACE: NAMESPACE,
-    SAFEDEPLOY_CATALOG: world.catalogDir,
-    PROMETHEUS_URL: world.prometheus.url,
-    SAFEDEPLOY_USER: 'alice',
-  };
-  await waitFor(
-    async () =>
-      (await client.workflow.getHandle(workflowIds.fleetEvaluation).query(fleetQuery)).services.zero
-        ?.lastHealthyAt,
-    60_000,
-    'a healthy evaluation',
-  );
+  ({ client, worker, running } = await runLoop(world, NAMESPACE, 'zero', 60_000));
+  env = loopCliEnv(world, NAMESPACE, 'alice');
 }, 180_000);
 
 afterAll(async () => {

@@ -6,13 +6,12 @@ import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { changeBranch } from '../../src/gitops/branch';
 import type { IncidentSummary, OpenProposal } from '../../src/operator/report';
-import { fleetQuery, type FreezeView, type IncidentView, workflowIds } from '../../workflows/messages';
+import { type FreezeView, type IncidentView, workflowIds } from '../../workflows/messages';
 import { mergeAsReviewer, remoteBranches } from '../harness/git';
-import { namespaceClient } from '../harness/namespaces';
-import { testTemporalAddress, uniqueId } from '../harness/temporal';
+import { uniqueId } from '../harness/temporal';
 import { waitFor } from '../harness/wait';
 import { expectOneLine, jsonOf, runCli } from '../support/cli';
-import { buildWorld, stopLoop, startWorker, type ControlLoopWorld } from '../support/control-loop';
+import { buildWorld, loopCliEnv, runLoop, stopLoop, type ControlLoopWorld } from '../support/control-loop';
 
 const NAMESPACE = uniqueId('safedeploy-cli-operator');
 
@@ -24,23 +23,9 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   world = await buildWorld([{ name: 'checkout' }, { name: 'payments' }]);
-  client = await namespaceClient(NAMESPACE);
-  worker = await startWorker(world, NAMESPACE);
-  running = worker.run();
+  ({ client, worker, running } = await runLoop(world, NAMESPACE, 'checkout'));
   // carol is the default --by for these commands, and is no approver of anything.
-  env = {
-    TEMPORAL_ADDRESS: testTemporalAddress(),
-    TEMPORAL_NAMESPACE: NAMESPACE,
-    SAFEDEPLOY_CATALOG: world.catalogDir,
-    PROMETHEUS_URL: world.prometheus.url,
-    SAFEDEPLOY_USER: 'carol',
-  };
-  const fleet = () => client.workflow.getHandle(workflowIds.fleetEvaluation).query(fleetQuery);
-  await waitFor(
-    async () => (await fleet()).services.checkout?.lastHealthyAt,
-    30_000,
-    'a healthy evaluation of checkout',
-  );
+  env = loopCliEnv(world, NAMESPACE, 'carol');
 }, 120_000);
 
 afterAll(async () => {

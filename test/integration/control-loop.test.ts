@@ -30,12 +30,11 @@ import {
 } from '../../workflows/messages';
 import { commitsAhead, mergeAsReviewer, remoteBranches, showFile } from '../harness/git';
 import { waitFor } from '../harness/prometheus';
-import { namespaceClient } from '../harness/namespaces';
 import { testTemporalAddress, uniqueId } from '../harness/temporal';
 import {
   buildWorld,
   catalogYaml,
-  startWorker,
+  runLoop,
   stopLoop,
   type ControlLoopWorld,
   type ServiceSetup,
@@ -56,15 +55,8 @@ let running: Promise<void>;
 
 beforeAll(async () => {
   world = await buildWorld(SERVICES);
-  client = await namespaceClient(NAMESPACE);
-  worker = await startWorker(world, NAMESPACE);
-  running = worker.run();
   // Healthy first, so the evaluation knows when each service was last seen healthy.
-  await waitFor(
-    async () => (await fleet()).services.checkout?.lastHealthyAt,
-    30_000,
-    'a healthy evaluation of checkout',
-  );
+  ({ client, worker, running } = await runLoop(world, NAMESPACE, 'checkout'));
 }, 120_000);
 
 afterAll(async () => {

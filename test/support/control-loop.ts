@@ -8,14 +8,16 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
-import { workflowIds } from '../../workflows/messages';
+import { fleetQuery, workflowIds } from '../../workflows/messages';
 import { ALERT_WINDOWS } from '../../src/slo/windows';
 import type { PrometheusServer } from '../../src/servers/prometheus-server';
 import { createSafeDeployWorker } from '../../src/worker/run-worker';
 import type { IncidentTimings } from '../../workflows/messages';
 import { createBareRepo, seedHistory } from '../harness/git';
 import { startTestExporter, startTestPrometheus, type TestExporter } from '../harness/prometheus';
+import { namespaceClient } from '../harness/namespaces';
 import { testTemporalAddress } from '../harness/temporal';
+import { waitFor } from '../harness/wait';
 
 const WINDOWS = [...ALERT_WINDOWS, '30d'];
 
@@ -241,6 +243,53 @@ export async function startWorker(
     workflowBundlePath: await workflowBundlePath(),
     log: () => undefined,
   });
+}
+
+/** A running control loop: a client on its namespace and a worker running the fleet evaluation. */
+export interface RunningLoop {
+  client: Client;
+  worker: Worker;
+  running: Promise<void>;
+}
+
+/**
+ * Connects, starts the worker and waits until the fleet evaluation has seen `healthy` normal, so it knows
+ * when each service was last healthy before a test breaks one.
+ */
+export async function runLoop(
+  world: ControlLoopWorld,
+  namespace: string,
+  healthy: string,
+  timeoutMs = 30_000,
+): Promise<RunningLoop> {
+  const client = await namespaceClient(namespace);
+  const worker = await startWorker(world, namespace);
+  const running = worker.run();
+  try {
+    await waitFor(
+      async () =>
+        (await client.workflow.getHandle(workflowIds.fleetEvaluation).query(fleetQuery)).services[healthy]
+          ?.lastHealthyAt,
+      timeoutMs,
+      `a healthy evaluation of ${healthy}`,
+    );
+  } catch (err) {
+    // The caller never sees these parts, so its afterAll cannot stop them.
+    await stopLoop({ client, worker, running });
+    throw err;
+  }
+  return { client, worker, running };
+}
+
+/** What the CLI reads to reach this loop's Temporal namespace, catalog and Prometheus, acting as `user`. */
+export function loopCliEnv(world: ControlLoopWorld, namespace: string, user: string): NodeJS.ProcessEnv {
+  return {
+    TEMPORAL_ADDRESS: testTemporalAddress(),
+    TEMPORAL_NAMESPACE: namespace,
+    SAFEDEPLOY_CATALOG: world.catalogDir,
+    PROMETHEUS_URL: world.prometheus.url,
+    SAFEDEPLOY_USER: user,
+  };
 }
 
 /** Ends what a control-loop test started: the fleet evaluation, the worker, the client, the world. */
