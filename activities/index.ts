@@ -11,6 +11,7 @@ import { createDispatchActivities } from './dispatch';
 import { createMeasureActivities } from './measure';
 import { createNotifyActivities } from './notify';
 import { createRecordActivities } from './record';
+import { createVerifyActivities } from './verify';
 
 export interface ActivityDeps {
   catalogDir: string;
@@ -23,6 +24,8 @@ export interface ActivityDeps {
   secrets: string[];
   /** Notification routes (none: nothing is sent). */
   notify: NotifyConfig;
+  /** git's allowed_signers file of the people who may sign human actions (SAFEDEPLOY_ALLOWED_SIGNERS). */
+  allowedSignersFile?: string;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -33,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAttributionActivities(deps),
     ...createRecordActivities(deps),
     ...createNotifyActivities(deps),
+    ...createVerifyActivities(deps),
   };
 }
 

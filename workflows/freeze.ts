@@ -3,11 +3,11 @@
 // An approver may lift it early with a reason (break-glass, audited).
 import { condition, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ServiceContext } from '../src/evaluation/observation';
-import { REQUEST_ID, type ActionRequest } from '../src/incident/proposals';
 import { SafeDeployIncidentState } from '../src/temporal/search-attributes';
 import { notifyAudited } from './notify';
 import { recording } from './proxies';
-import type { AuditRecord } from './incident-record';
+import { answer, onAction, proofFields, refuse, type ActionBook, type ActionRules } from './human-actions';
+import type { AuditRecord, EvidenceFile } from './incident-record';
 import {
   exhaustionSignal,
   freezeQuery,
@@ -34,6 +34,7 @@ export async function freezeWorkflow(input: FreezeInput): Promise<FreezeView> {
   let durationMs = input.freezeDurationMs;
   let lastUpdateAt = '';
   let audit: AuditRecord[] = [];
+  let evidence: EvidenceFile[] = [];
   let seq = 0;
   let notifier: string | undefined;
   const queueAudit = (record: Record<string, unknown>) =>
@@ -59,31 +60,36 @@ export async function freezeWorkflow(input: FreezeInput): Promise<FreezeView> {
     queueAudit({ type: u.exhausted ? 'freeze-extended' : 'freeze-timer-started', until: view.until });
     publish(view);
   });
-  setHandler(liftFreezeSignal, (request: ActionRequest) => {
-    if (!REQUEST_ID.test(request.requestId) || outcomes.has(request.requestId)) return;
-    const refusal = liftRefusal(view, context, request);
-    if (refusal) {
-      view.refusals.push({ by: request.by, reason: request.reason, at: now(), refusal });
-      queueAudit({ type: 'lift-refused', by: request.by, reason: request.reason, refusal });
-      outcomes.set(request.requestId, {
-        requestId: request.requestId,
-        final: true,
-        accepted: false,
-        message: `refused: ${refusal}`,
-      });
-      return;
-    }
-    view.state = 'lifted';
-    view.liftedBy = { by: request.by, reason: request.reason, at: now() };
-    queueAudit({ type: 'freeze-lifted', by: request.by, reason: request.reason });
-    outcomes.set(request.requestId, {
-      requestId: request.requestId,
-      final: true,
-      accepted: true,
-      message: `freeze of ${input.service} lifted`,
-    });
-    publish(view);
-  });
+  const book: ActionBook = {
+    outcomes,
+    service: input.service,
+    now,
+    context: () => context,
+    // A freeze has no timeline: its view lists refusals, its audit stream is governance.
+    note: () => undefined,
+    audit: (r) => queueAudit(r.type === 'refused' ? { ...r, type: 'lift-refused' } : r),
+    evidence: (name, content) => evidence.push({ name, content }),
+    refused: (request, refusal) =>
+      view.refusals.push({ by: request.by, reason: request.reason, at: now(), refusal }),
+  };
+  onAction(
+    liftFreezeSignal,
+    () => book,
+    (): ActionRules => ({
+      action: 'lift-freeze',
+      target: { kind: 'freeze', service: input.service },
+      approversOnly: true,
+      blankReason: 'a reason is required to lift a freeze',
+    }),
+    (request, proven) => {
+      if (view.state !== 'frozen') return refuse(book, request, 'lift-freeze', `the freeze is ${view.state}`);
+      view.state = 'lifted';
+      view.liftedBy = { by: request.by, reason: request.reason, at: now() };
+      queueAudit({ type: 'freeze-lifted', by: request.by, reason: request.reason, ...proofFields(proven) });
+      answer(book, request.requestId, true, `freeze of ${input.service} lifted`);
+      publish(view);
+    },
+  );
   setHandler(freezeQuery, () => view);
   setHandler(outcomeQuery, (requestId) => outcomes.get(requestId));
 
@@ -91,11 +97,13 @@ export async function freezeWorkflow(input: FreezeInput): Promise<FreezeView> {
   publish(view);
   while (view.state === 'frozen') {
     const flushed = audit;
+    const files = evidence;
     audit = [];
+    evidence = [];
     if (flushed.length > 0) {
       await recording.recordIncidentEvents({
         incidentId: `freeze-${input.service}`,
-        evidence: [],
+        evidence: files,
         audit: flushed,
       });
       notifier = await notifyAudited(input.service, flushed, notifier);
@@ -116,17 +124,10 @@ export async function freezeWorkflow(input: FreezeInput): Promise<FreezeView> {
     }
   }
   if (audit.length > 0) {
-    await recording.recordIncidentEvents({ incidentId: `freeze-${input.service}`, evidence: [], audit });
+    await recording.recordIncidentEvents({ incidentId: `freeze-${input.service}`, evidence, audit });
     await notifyAudited(input.service, audit, notifier);
   }
   return view;
-}
-
-function liftRefusal(view: FreezeView, context: ServiceContext, request: ActionRequest): string | null {
-  if (view.state !== 'frozen') return `the freeze is ${view.state}`;
-  if (!context.approvers.includes(request.by)) return `${request.by} is not an approver of ${view.service}`;
-  if (request.reason.trim() === '') return 'a reason is required to lift a freeze';
-  return null;
 }
 
 function publish(view: FreezeView): void {

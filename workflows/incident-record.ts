@@ -126,7 +126,8 @@ function gateDetails(v: IncidentView): string {
 
 function currentDetails(v: IncidentView): string {
   const proposals = v.proposals.map(
-    (p) => `- ${p.type}: **${p.state}**${p.change ? ` — ${p.change.url}` : ''}`,
+    (p) =>
+      `- ${p.type}: **${p.state}**${p.approvals && p.state === 'pending' ? ` (${p.approvals.given} of ${p.approvals.needed} approvals)` : ''}${p.change ? ` — ${p.change.url}` : ''}`,
   );
   const last = v.transitions[v.transitions.length - 1];
   return [

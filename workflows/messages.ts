@@ -136,7 +136,15 @@ export interface ActionOutcome {
   final: boolean;
   accepted: boolean;
   message: string;
+  /**
+   * Why a refused action was refused: the signature (missing, bad, unknown key), the actor (not an
+   * approver, no reason), or the state of what it acts on (not pending, expired, quorum). Absent
+   * when accepted and in outcomes recorded before signed actions.
+   */
+  refusal?: RefusalKind;
 }
+
+export type RefusalKind = 'signature' | 'actor' | 'state';
 
 export interface ProposalAction extends ActionRequest {
   /** A proposal id, or its type when the incident has one of that type. */

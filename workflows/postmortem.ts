@@ -1,9 +1,17 @@
 // A resolved incident awaiting its postmortem. It runs under its own workflow id, so the service's
 // incident id is free for a new incident meanwhile; it reminds until the postmortem is recorded.
 import { CancellationScope, condition, setHandler } from '@temporalio/workflow';
-import { REQUEST_ID, type ActionRequest } from '../src/incident/proposals';
+import type { ActionRequest } from '../src/incident/proposals';
+import { auditAccepted, onAction, proofFields, type Proven } from './human-actions';
 import { IncidentRecord, SAFEDEPLOY_ACTOR } from './incident-record';
-import { decide, refuse } from './incident-handlers';
+import {
+  decide,
+  incidentBook,
+  incidentRules,
+  postmortemRules,
+  proposalRules,
+  refuse,
+} from './incident-handlers';
 import { expireProposals, nextDeadline, openApproved } from './proposal-flow';
 import {
   acknowledgeSignal,
@@ -28,32 +36,25 @@ export interface PostmortemInput {
 
 export async function postmortemWorkflow({ view, timings }: PostmortemInput): Promise<IncidentView> {
   const record = new IncidentRecord(view, 'postmortem');
-  const once =
-    <A extends ActionRequest>(handle: (request: A) => void) =>
-    (request: A) => {
-      if (REQUEST_ID.test(request.requestId) && !record.outcomes.has(request.requestId)) handle(request);
-    };
-  setHandler(
-    postmortemSignal,
-    once((request: PostmortemRequest) => recordPostmortem(record, request)),
+  const book = () => incidentBook(record);
+  const current = () => record;
+  onAction(postmortemSignal, book, postmortemRules(current), (request, proven) =>
+    recordPostmortem(record, request, proven),
   );
   // A promote-canary proposal made at resolution is still approved or rejected here.
-  setHandler(
-    approveSignal,
-    once((request: ProposalAction) => decideAfterResolution(record, request, 'approve')),
+  onAction(approveSignal, book, proposalRules('approve', current), (request, proven) =>
+    decideAfterResolution(record, request, 'approve', proven),
   );
-  setHandler(
-    rejectSignal,
-    once((request: ProposalAction) => decideAfterResolution(record, request, 'reject')),
+  onAction(rejectSignal, book, proposalRules('reject', current), (request, proven) =>
+    decideAfterResolution(record, request, 'reject', proven),
   );
   for (const [signal, action] of [
     [acknowledgeSignal, 'acknowledge'],
     [mitigateSignal, 'mitigate'],
     [resolveSignal, 'resolve'],
   ] as const) {
-    setHandler(
-      signal,
-      once((request: ActionRequest) => refuse(record, request, action, `incident is ${record.state}`)),
+    onAction(signal, book, incidentRules(action, current), (request: ActionRequest) =>
+      refuse(record, request, action, `incident is ${record.state}`),
     );
   }
   setHandler(incidentQuery, () => record.view);
@@ -90,7 +91,7 @@ export async function postmortemWorkflow({ view, timings }: PostmortemInput): Pr
   return record.view;
 }
 
-function recordPostmortem(record: IncidentRecord, request: PostmortemRequest): void {
+function recordPostmortem(record: IncidentRecord, request: PostmortemRequest, proven: Proven): void {
   if (record.state !== 'resolved')
     return refuse(record, request, 'postmortem', `incident is ${record.state}`);
   if (!/^https?:\/\/\S+$/.test(request.url))
@@ -102,7 +103,13 @@ function recordPostmortem(record: IncidentRecord, request: PostmortemRequest): v
     );
   const postmortem = { url: request.url, actionItems: request.actionItems, by: request.by, at: record.now() };
   record.view.postmortem = postmortem;
-  record.queueEvidence('postmortem.json', { ...postmortem, reason: request.reason });
+  record.queueEvidence('postmortem.json', { ...postmortem, reason: request.reason, ...proofFields(proven) });
+  auditAccepted(incidentBook(record), proven, {
+    type: 'postmortem',
+    by: request.by,
+    reason: request.reason,
+    url: request.url,
+  });
   record.note(
     'postmortem',
     request.by,
@@ -121,6 +128,7 @@ function decideAfterResolution(
   record: IncidentRecord,
   request: ProposalAction,
   action: 'approve' | 'reject',
+  proven: Proven,
 ): void {
   const proposal = record.view.proposals.find(
     (p) => p.id === request.proposal || p.type === request.proposal,
@@ -128,5 +136,5 @@ function decideAfterResolution(
   if (proposal && proposal.type !== 'promote-canary') {
     return refuse(record, request, action, `incident is ${record.state}; ${proposal.type} no longer applies`);
   }
-  decide(record, request, action);
+  decide(record, request, action, proven);
 }

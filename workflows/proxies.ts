@@ -13,6 +13,12 @@ export const recording = proxyActivities<Activities>({
   retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
+/** Checking a human action's signature: quick; a worker that cannot answer refuses the action. */
+export const verifying = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '5s', maximumAttempts: 5 },
+});
+
 /** Signalling the workflows a cycle changed: many calls for a large fleet, so it heartbeats. */
 export const dispatching = proxyActivities<Activities>({
   startToCloseTimeout: '10m',

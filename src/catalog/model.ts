@@ -58,6 +58,20 @@ export interface Governance {
   onNoData: OnNoData;
   /** From the service, else the catalog's CatalogDefaults document, else enforce. */
   mode: EnforcementMode;
+  /** Who may approve and how it is proven; absent in contexts recorded before signed actions. */
+  approvals?: ApprovalPolicy;
+}
+
+/** governance.approvals: how human actions on the service are proven and how many approvers a change needs. */
+export interface ApprovalPolicy {
+  /** required: every human action must be signed by the actor's key; optional: unsigned ones are recorded as unsigned. */
+  signatures: 'required' | 'optional';
+  /** Distinct approvers (distinct names and distinct keys) before an approved change opens. */
+  quorum: number;
+  /** Whether the author of the release a rollback removes may approve that rollback. */
+  authorMayApproveRollback: boolean;
+  /** allowed_signers lines (git's format) added to the worker's SAFEDEPLOY_ALLOWED_SIGNERS for this service. */
+  allowedSigners?: string;
 }
 
 export interface Service {
@@ -75,11 +89,22 @@ export interface Service {
 }
 
 /** enforce is the built-in mode: a catalog that says nothing keeps the gate enforcing. */
+/**
+ * Signed by default; one approver; the author of a bad release may approve its rollback (it only
+ * restores a reviewed revision, and blocking it would slow mitigation when the author is on call).
+ */
+export const DEFAULT_APPROVALS: ApprovalPolicy = {
+  signatures: 'required',
+  quorum: 1,
+  authorMayApproveRollback: true,
+};
+
 export const DEFAULT_GOVERNANCE: Governance = {
   freezeDuration: '24h',
   safetyMargin: 0.1,
   onNoData: 'deny',
   mode: 'enforce',
+  approvals: DEFAULT_APPROVALS,
 };
 
 /** A structural policy violation: makes the gate deny, but is not a schema error. */

@@ -8,7 +8,8 @@ import { APPROVER_NAME_RULE, isApproverName } from './approver-name';
 import { allowedGitSchemes, remoteUrlProblem } from '../gitops/git/remote-policy';
 import { promqlTemplateProblem } from '../prometheus/promql';
 import { durationProblem, type DurationRules } from '../slo/windows';
-import { DEFAULT_GOVERNANCE, DEFAULT_ROLLBACK_LOOKBACK, ENFORCEMENT_MODES } from './model';
+import { parseAllowedSigners } from '../signing/allowed-signers';
+import { DEFAULT_APPROVALS, DEFAULT_GOVERNANCE, DEFAULT_ROLLBACK_LOOKBACK, ENFORCEMENT_MODES } from './model';
 import { errorMessage } from '../errors';
 
 export const API_VERSION = 'safedeploy/v1';
@@ -139,6 +140,30 @@ export const repoSchema = z.discriminatedUnion('provider', [
   }),
 ]);
 
+/** allowed_signers lines checked here, so a bad key line fails the catalog load, not an approval. */
+const allowedSignersLines = z
+  .string()
+  .max(64 * 1024, { error: 'must be at most 64 KiB of allowed_signers lines' })
+  .superRefine((lines, ctx) => {
+    try {
+      parseAllowedSigners(lines, 'allowedSigners');
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `${errorMessage(err)} (git's allowed_signers format)` });
+    }
+  });
+
+export const approvalsSchema = z.strictObject({
+  signatures: z.enum(['required', 'optional']).default(DEFAULT_APPROVALS.signatures),
+  quorum: z
+    .number()
+    .int({ error: 'must be a whole number of approvers' })
+    .min(1, { error: 'must be at least 1' })
+    .max(10, { error: 'must be at most 10' })
+    .default(DEFAULT_APPROVALS.quorum),
+  authorMayApproveRollback: z.boolean().default(DEFAULT_APPROVALS.authorMayApproveRollback),
+  allowedSigners: allowedSignersLines.optional(),
+});
+
 export const governanceSchema = z.strictObject({
   freezeDuration: duration.default(DEFAULT_GOVERNANCE.freezeDuration),
   safetyMargin: z
@@ -148,6 +173,7 @@ export const governanceSchema = z.strictObject({
   onNoData: z.enum(['deny', 'hold']).default(DEFAULT_GOVERNANCE.onNoData),
   // No default here: an absent mode inherits the catalog default (resolved by the loader).
   mode: z.enum(ENFORCEMENT_MODES).optional(),
+  approvals: approvalsSchema.prefault({}),
 });
 
 export const serviceSpecSchema = z.strictObject({

@@ -48,11 +48,21 @@ export interface ServiceObservation {
 export function contextOf(service: Service): ServiceContext {
   return {
     approvers: service.approvers,
-    governance: service.governance,
+    governance: withoutSignerKeys(service.governance),
     ...(service.rollback ? { rollback: service.rollback } : {}),
     ...(service.deployment?.rollout ? { rollout: service.deployment.rollout } : {}),
     ...(service.owner ? { owner: service.owner } : {}),
   };
+}
+
+/**
+ * The workflows need the approval policy, not the service's allowed_signers lines: the verifying
+ * activity reads those from the catalog, so keys stay out of every observation in the histories.
+ */
+function withoutSignerKeys(governance: Governance): Governance {
+  if (!governance.approvals?.allowedSigners) return governance;
+  const { allowedSigners: _keys, ...approvals } = governance.approvals;
+  return { ...governance, approvals };
 }
 
 export function observe(

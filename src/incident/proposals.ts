@@ -53,6 +53,10 @@ export interface HumanDecision {
   accepted: boolean;
   /** Why it was refused, when it was. */
   refusal?: string;
+  /** The signing key's fingerprint, when the decision was signed. */
+  fingerprint?: string;
+  /** False when accepted without a signature (governance.approvals.signatures: optional). */
+  signed?: boolean;
 }
 
 export interface Proposal {
@@ -69,6 +73,8 @@ export interface Proposal {
   target?: RollbackTarget;
   change?: ChangeRef;
   decisions: HumanDecision[];
+  /** With a quorum above 1: the distinct approvals given so far and the number needed. */
+  approvals?: { given: number; needed: number };
   /** A terminal error from the actuator, for the operator. */
   error?: string;
   /** The failure's type (e.g. GitOpsInputError, GitOpsStepFailed), to tell bad input from a failed step. */
@@ -87,7 +93,15 @@ export interface ActionRequest {
   requestId: string;
   by: string;
   reason: string;
+  /** When the actor signed the statement (src/incident/action-statement.ts); with `signature`. */
+  signedAt?: string;
+  /** The actor's SSH signature (armored SSHSIG, namespace safedeploy) over that statement. */
+  signature?: string;
 }
+
+/** How a human action was proven: the key that signed it, or that it was accepted unsigned. */
+export type ActionProof =
+  { signed: true; fingerprint: string; keyType: string; principals: string[] } | { signed: false };
 
 /** Why an approval or rejection is refused, or null when it may proceed. */
 export function refusalFor(

@@ -34,6 +34,8 @@ export interface WorkerConfig {
   notifyRoutesFile?: string;
   /** Routes already loaded (tests); wins over notifyRoutesFile. */
   notify?: NotifyConfig;
+  /** git's allowed_signers file: who may sign human actions (SAFEDEPLOY_ALLOWED_SIGNERS). */
+  allowedSignersFile?: string;
   /** A prebuilt workflow bundle (containers, tests); otherwise the workflows are bundled at start. */
   workflowBundlePath?: string;
   log: (line: string) => void;
@@ -65,6 +67,7 @@ export async function createSafeDeployWorker(config: WorkerConfig): Promise<Work
     providers: { gitCacheDir: path.resolve(config.dataDir, 'git-cache'), ...(github ? { github } : {}) },
     secrets,
     notify,
+    ...(config.allowedSignersFile ? { allowedSignersFile: path.resolve(config.allowedSignersFile) } : {}),
   });
   const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = config.workflowBundlePath
     ? { workflowBundle: { codePath: config.workflowBundlePath } }

@@ -178,6 +178,26 @@ const cases: Case[] = [
     issues: [at('spec.governance.onNoData', 'must be one of "deny", "hold"')],
   },
   {
+    name: 'a quorum of 0 approvers is rejected',
+    doc: changed('spec.governance.approvals', { quorum: 0 }),
+    issues: [at('spec.governance.approvals.quorum', 'must be at least 1')],
+  },
+  {
+    name: 'signatures are required or optional, nothing else',
+    doc: changed('spec.governance.approvals', { signatures: 'never' }),
+    issues: [at('spec.governance.approvals.signatures', 'must be one of "required", "optional"')],
+  },
+  {
+    name: 'a malformed allowed_signers line names its line',
+    doc: changed('spec.governance.approvals', { allowedSigners: 'alice ssh-ed25519' }),
+    issues: [
+      at(
+        'spec.governance.approvals.allowedSigners',
+        'allowedSigners:1: expected "<principals> [options] <key type> <base64 key>" (git\'s allowed_signers format)',
+      ),
+    ],
+  },
+  {
     name: 'an unknown deployment strategy is rejected (wrong case)',
     doc: changed('spec.deployment.strategy', 'bluegreen'),
     issues: [at('spec.deployment.strategy', 'must be one of "canary", "blueGreen", "rolling", "recreate"')],
