@@ -36,6 +36,8 @@ export interface OpenProposal {
   expiresAt: string;
   /** The branch or pull request, once opened. */
   change?: { branch: string; url: string };
+  /** With a quorum above 1: approvals given and needed ("1 of 2 approvals"). */
+  approvals?: { given: number; needed: number };
 }
 
 /** Proposals still waiting for a human or for their change to be merged. */
@@ -68,6 +70,7 @@ export function openProposals(views: readonly IncidentView[]): OpenProposal[] {
         createdAt: p.createdAt,
         expiresAt: p.expiresAt,
         ...(p.change ? { change: { branch: p.change.branch, url: p.change.url } } : {}),
+        ...(p.approvals ? { approvals: p.approvals } : {}),
       })),
   );
 }

@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { signedLineProblem } from '../../signing/audit-signature';
 import { dataDirDefault } from '../../config/env';
 import type { VerifyResult } from '../../evidence/audit';
 import { FileLimitError, KIB, readBoundedFile } from '../../files/bounded-read';
@@ -163,8 +164,22 @@ async function verifyAll(store: SafeDeployStore, checkpoint: Checkpoint = {}): P
   // A stream named only by the checkpoint was deleted, heads and all: verify reports it.
   const named = [...AUDIT_STREAMS, ...(await store.listStreams()), ...Object.keys(checkpoint)];
   const results: VerifyResult[] = [];
-  for (const stream of new Set(named)) results.push(await store.verifyStream(stream, checkpoint[stream]));
+  for (const stream of new Set(named)) {
+    const result = await store.verifyStream(stream, checkpoint[stream]);
+    results.push(result.broken || result.lines === 0 ? result : await withSignatures(store, result));
+  }
   return results;
+}
+
+/** An intact chain can still hold a rewritten decision: signed lines are checked again, cryptographically. */
+async function withSignatures(store: SafeDeployStore, result: VerifyResult): Promise<VerifyResult> {
+  const lines = await store.readLines(result.stream);
+  for (const [i, line] of lines.entries()) {
+    const problem = signedLineProblem(line);
+    if (problem)
+      return { ...result, broken: { line: i + 1, reason: `signed decision ${line.eventId}: ${problem}` } };
+  }
+  return result;
 }
 
 function throwIfBroken(store: SafeDeployStore, results: VerifyResult[]): void {

@@ -43,13 +43,15 @@ export function registerFreezeCommands(program: Command): void {
           label: `the freeze of ${service}`,
           follow: 'safedeploy freeze list --all',
         };
+        const spec = { action: 'lift-freeze', target: { kind: 'freeze', service }, request } as const;
         const outcome = await performAction(
           client,
           target,
-          (h, requestId) => h.signal(liftFreezeSignal, { ...request, requestId }),
+          spec,
+          (h, signed) => h.signal(liftFreezeSignal, signed),
           flags,
         );
-        return reportOutcome(outcome);
+        return reportOutcome(outcome, flags);
       });
     });
 }

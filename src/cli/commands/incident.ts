@@ -15,7 +15,9 @@ import {
   type IncidentView,
   workflowIds,
 } from '../../../workflows/messages';
-import { addWaitOption, performAction, reportOutcome, type WaitFlags } from '../actions';
+import type { ActionTarget } from '../../incident/action-statement';
+import type { HumanAction } from '../../signing/statement';
+import { addWaitOption, performAction, reportOutcome, type ActionSpec, type WaitFlags } from '../actions';
 import { CliError, EXIT } from '../errors';
 import { addActorOptions, requireActor, requireReason, type ActorFlags } from '../identity';
 import { printJson } from '../output';
@@ -42,10 +44,15 @@ const ACTION_EXIT =
   '(e.g. no --reason), 3 Temporal unreachable or no worker answered.';
 
 /** Human transitions: the workflow checks the actor and the state, and answers. */
-const HUMAN_TRANSITIONS: [string, string, SignalDefinition<[ActionRequest]>][] = [
-  ['ack', 'Acknowledge an incident: detected → investigating', acknowledgeSignal],
-  ['mitigate', 'Say the incident is mitigated (approvers only)', mitigateSignal],
-  ['resolve', 'Resolve the incident without waiting for the cool-down (approvers only)', resolveSignal],
+const HUMAN_TRANSITIONS: [string, HumanAction, string, SignalDefinition<[ActionRequest]>][] = [
+  ['ack', 'acknowledge', 'Acknowledge an incident: detected → investigating', acknowledgeSignal],
+  ['mitigate', 'mitigate', 'Say the incident is mitigated (approvers only)', mitigateSignal],
+  [
+    'resolve',
+    'resolve',
+    'Resolve the incident without waiting for the cool-down (approvers only)',
+    resolveSignal,
+  ],
 ];
 
 export function registerIncidentCommands(program: Command): void {
@@ -69,8 +76,8 @@ export function registerIncidentCommands(program: Command): void {
     .action(async (ref: string, flags: TemporalFlags & { json?: boolean }) => {
       process.exitCode = await withTemporal(flags, (client) => show(client, ref, flags.json === true));
     });
-  for (const [name, description, signal] of HUMAN_TRANSITIONS)
-    registerAction(incident, name, description, signal);
+  for (const [name, action, description, signal] of HUMAN_TRANSITIONS)
+    registerAction(incident, name, action, description, signal);
   registerPostmortem(incident);
 }
 
@@ -134,6 +141,7 @@ async function currentView(
 function registerAction(
   incident: Command,
   name: string,
+  action: HumanAction,
   description: string,
   signal: SignalDefinition<[ActionRequest]>,
 ): void {
@@ -145,8 +153,11 @@ function registerAction(
     .addHelpText('after', ACTION_EXIT)
     .action(async (ref: string, flags: ActionFlags) => {
       const request = { by: requireActor(flags.by), reason: requireReason(flags.reason) };
-      process.exitCode = await act(ref, flags, (handle, requestId) =>
-        handle.signal(signal, { ...request, requestId }),
+      process.exitCode = await act(
+        ref,
+        flags,
+        (view) => ({ action, target: incidentTarget(view), request }),
+        (handle, signed) => handle.signal(signal, signed),
       );
     });
 }
@@ -170,22 +181,26 @@ function registerPostmortem(incident: Command): void {
         throw new CliError(
           `invalid --url "${flags.url}": expected an http(s) link to the postmortem document`,
         );
-      const request = {
-        by: requireActor(flags.by),
-        reason: flags.reason?.trim() ?? '',
-        url: flags.url,
-        actionItems: flags.actionItem,
-      };
-      process.exitCode = await act(ref, flags, (handle, requestId) =>
-        handle.signal(postmortemSignal, { ...request, requestId }),
+      const request = { by: requireActor(flags.by), reason: flags.reason?.trim() ?? '' };
+      const postmortem = { url: flags.url, actionItems: flags.actionItem };
+      process.exitCode = await act(
+        ref,
+        flags,
+        (view) => ({ action: 'postmortem', target: incidentTarget(view), request, postmortem }),
+        (handle, signed) => handle.signal(postmortemSignal, { ...signed, ...postmortem }),
       );
     });
+}
+
+function incidentTarget(view: IncidentView): ActionTarget {
+  return { kind: 'incident', incidentId: view.incidentId, service: view.service };
 }
 
 async function act(
   ref: string,
   flags: TemporalFlags & WaitFlags,
-  send: (handle: WorkflowHandle, requestId: string) => Promise<void>,
+  spec: (view: IncidentView) => ActionSpec,
+  send: (handle: WorkflowHandle, request: ActionRequest) => Promise<void>,
 ): Promise<number> {
   return withTemporal(flags, async (client) => {
     const found = await resolveIncident(client, ref);
@@ -195,6 +210,6 @@ async function act(
       label: `incident ${id}`,
       follow: `safedeploy incident show ${id}`,
     };
-    return reportOutcome(await performAction(client, target, send, flags));
+    return reportOutcome(await performAction(client, target, spec(found.view), send, flags), flags);
   });
 }

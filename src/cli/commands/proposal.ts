@@ -73,13 +73,20 @@ function registerDecision(proposal: Command, action: 'approve' | 'reject', descr
           follow: `safedeploy incident show ${found.view.incidentId}`,
         };
         const signal = action === 'approve' ? approveSignal : rejectSignal;
+        const { incidentId, service } = found.view;
+        const spec = {
+          action,
+          target: { kind: 'proposal', incidentId, service, proposal: chosen },
+          request,
+        } as const;
         const outcome = await performAction(
           client,
           target,
-          (h, requestId) => h.signal(signal, { ...request, requestId, proposal: chosen }),
+          spec,
+          (h, signed) => h.signal(signal, { ...signed, proposal: chosen }),
           flags,
         );
-        return reportOutcome(outcome);
+        return reportOutcome(outcome, flags);
       });
     });
 }

@@ -1,5 +1,6 @@
 // `safedeploy worker`: runs SafeDeploy's workflows and activities and keeps the fleet evaluation going.
 import type { Command } from 'commander';
+import { loadAllowedSigners } from '../../signing/verify';
 import { dataDirDefault, envOr } from '../../config/env';
 import { catalogFlag } from '../catalog-options';
 import { loadNotifyConfig, type NotifyConfig } from '../../notify/routes';
@@ -32,6 +33,7 @@ interface WorkerFlags extends PrometheusFlags {
   databaseUrl?: string;
   shutdownGrace: string;
   notifyRoutes?: string;
+  allowedSigners?: string;
 }
 
 const asDuration = (ms: number) => `${Math.round(ms / 1000)}s`;
@@ -85,6 +87,11 @@ export function registerWorkerCommand(program: Command): void {
       'notification routes: Slack, webhook, PagerDuty (env SAFEDEPLOY_NOTIFY_ROUTES; see docs/NOTIFICATIONS.md)',
       process.env.SAFEDEPLOY_NOTIFY_ROUTES,
     )
+    .option(
+      '--allowed-signers <file>',
+      "who may sign human actions, in git's allowed_signers format (env SAFEDEPLOY_ALLOWED_SIGNERS; the catalog's governance.approvals.allowedSigners add to it)",
+      process.env.SAFEDEPLOY_ALLOWED_SIGNERS,
+    )
     .option('--no-evaluation', 'do not start the fleet evaluation workflow (another worker does)')
     .option(
       '--workflow-bundle <file>',
@@ -108,6 +115,7 @@ export function registerWorkerCommand(program: Command): void {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { createSafeDeployWorker } = require('../../worker/run-worker') as RunWorkerModule;
       const notify = flags.notifyRoutes ? await notifyRoutes(flags.notifyRoutes) : undefined;
+      await checkAllowedSigners(flags.allowedSigners, log);
       const store = await openWorkerStore(flags, log);
       try {
         const worker = await createSafeDeployWorker({
@@ -122,6 +130,7 @@ export function registerWorkerCommand(program: Command): void {
           timings,
           startEvaluation: flags.evaluation,
           ...(notify ? { notify } : {}),
+          ...(flags.allowedSigners ? { allowedSignersFile: flags.allowedSigners } : {}),
           ...(flags.workflowBundle ? { workflowBundlePath: flags.workflowBundle } : {}),
           log,
         }).catch((err: unknown) => {
@@ -175,4 +184,18 @@ function ms(flag: string, value: string): number {
   if (problem !== null)
     throw new CliError(`invalid ${flag} "${value}": ${problem} (e.g. 500ms, 30s, 15m, 4h)`);
   return durationSeconds(value) * 1000;
+}
+
+/** A missing or malformed allowed_signers file is a usage error at start, not a refusal at 3 a.m. */
+async function checkAllowedSigners(file: string | undefined, log: (line: string) => void): Promise<void> {
+  if (!file) {
+    log(
+      "no allowed signers (--allowed-signers / SAFEDEPLOY_ALLOWED_SIGNERS): signed actions are verified against the catalog's governance.approvals.allowedSigners only",
+    );
+    return;
+  }
+  const signers = await loadAllowedSigners(file).catch((err: unknown) => {
+    throw new CliError(`invalid --allowed-signers: ${err instanceof Error ? err.message : String(err)}`);
+  });
+  log(`${signers.length} allowed signer key(s) from ${file}`);
 }

@@ -10,6 +10,7 @@ import {
 } from '../../incident/attribution';
 import { renderTable } from '../table';
 import { formatAge, secondsSince } from './format';
+import { stateWithApprovals } from './proposal-table';
 
 export function renderIncidentList(incidents: IncidentSummary[], all: boolean): string {
   if (incidents.length === 0)
@@ -86,7 +87,7 @@ function proposals(v: IncidentView): string {
   if (v.proposals.length === 0) return 'Proposals\nnone\n';
   const rows = v.proposals.map((p) => [
     p.id,
-    p.state,
+    stateWithApprovals(p),
     p.expiresAt,
     p.target?.images
       ? `${p.target.images.map((i) => i.image).join(', ')} (${p.target.sha.slice(0, 12)})`
@@ -96,7 +97,7 @@ function proposals(v: IncidentView): string {
   const decisions = v.proposals.flatMap((p) =>
     p.decisions.map(
       (d) =>
-        `  ${d.at} ${d.by} ${d.action} ${p.type}: ${d.accepted ? 'accepted' : `refused (${d.refusal ?? ''})`} — ${d.reason}`,
+        `  ${d.at} ${d.by} ${d.action} ${p.type}: ${d.accepted ? 'accepted' : `refused (${d.refusal ?? ''})`} — ${d.reason}${d.fingerprint ? ` [signed ${d.fingerprint}]` : d.signed === false ? ' [unsigned]' : ''}`,
     ),
   );
   const table = renderTable(['PROPOSAL', 'STATE', 'EXPIRES', 'RESTORES', 'CHANGE'], rows);

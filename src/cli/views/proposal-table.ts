@@ -3,12 +3,19 @@ import type { OpenProposal } from '../../operator/report';
 import { renderTable } from '../table';
 import { formatAge, secondsSince } from './format';
 
+/** "pending (1 of 2 approvals)" while a quorum is being gathered. */
+export function stateWithApprovals(p: Pick<OpenProposal, 'state' | 'approvals'>): string {
+  return p.approvals && p.state === 'pending'
+    ? `${p.state} (${p.approvals.given} of ${p.approvals.needed} approvals)`
+    : p.state;
+}
+
 export function renderProposalList(proposals: OpenProposal[], now: Date): string {
   if (proposals.length === 0) return 'no open proposals\n';
   const rows = proposals.map((p) => [
     p.id,
     p.service,
-    p.state,
+    stateWithApprovals(p),
     formatAge(secondsSince(p.createdAt, now)),
     p.state === 'pending' ? p.expiresAt : '-',
     p.change?.url ?? '-',
