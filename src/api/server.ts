@@ -15,6 +15,7 @@ import type { ApiDeps } from './deps';
 import { ApiError } from './errors';
 import { payloadRedactor } from './redact-payload';
 import { startPeriodicRefresh, type PeriodicRefresh } from './refresh';
+import { actionRoutes } from './routes/actions';
 import { alertmanagerRoutes } from './routes/alertmanager';
 import { gateRoutes } from './routes/gate';
 import { healthRoutes } from './routes/health';
@@ -63,6 +64,7 @@ export function buildApiServer(deps: ApiDeps, options: ApiServerOptions = {}): F
       gateRoutes(v1, deps);
       servicesRoutes(v1, deps);
       incidentRoutes(v1, deps);
+      actionRoutes(v1, deps);
       alertmanagerRoutes(v1, deps, options.alertIntake ?? DEFAULT_ALERT_INTAKE);
       done();
     },
