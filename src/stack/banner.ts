@@ -31,7 +31,7 @@ export function readyBanner(a: StackAddresses, service: string): string {
     `  curl -X POST ${a.demoServiceUrl}/admin/faults -d '{"errorRate":0.5}'   # or break ${service} yourself`,
     `  ${cli} evaluate                      # burn rates and budgets now`,
     `  ${cli} incident list                 # open incidents (also in the Web UI)`,
-    `  ${cli} proposal approve ${service} --by alice --reason "roll back"`,
+    `  ${cli} proposal approve ${service} --by alice --key ${rel(path.join(a.dataDir, 'keys', 'alice'))} --reason "roll back"   # signed with alice's demo key`,
     `  ${cli} audit verify`,
     `  curl -H "Authorization: Bearer ${token}" "${a.apiUrl ?? 'http://127.0.0.1:8080'}/v1/gate?service=${service}"`,
     '',

@@ -29,11 +29,17 @@ export interface ChildCommon {
   namespace: string;
 }
 
-export function startWorkerChild(common: ChildCommon, dataDir: string, timings: DemoTimings): ManagedProcess {
+export function startWorkerChild(
+  common: ChildCommon,
+  dataDir: string,
+  timings: DemoTimings,
+  allowedSigners: string,
+): ManagedProcess {
   return safedeploy([
     'worker',
     ...commonFlags(common),
     ['--data-dir', dataDir],
+    ['--allowed-signers', allowedSigners],
     ['--interval', timings.interval],
     ['--cooldown', timings.cooldown],
     ['--proposal-ttl', timings.proposalTtl],

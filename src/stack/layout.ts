@@ -30,6 +30,8 @@ export interface DataLayout {
   envRepo: string;
   catalogDir: string;
   apiTokenFile: string;
+  /** Demo signing keys of the catalog's approvers, and their allowed_signers (src/stack/demo-keys.ts). */
+  keysDir: string;
   /** Addresses of the running stack, for `safedeploy demo`; removed on a clean stop. */
   stackFile: string;
 }
@@ -44,6 +46,7 @@ export function dataLayout(dataDir: string): DataLayout {
     envRepo: path.join(root, 'env.git'),
     catalogDir: path.join(root, 'catalog'),
     apiTokenFile: path.join(root, 'api-token'),
+    keysDir: path.join(root, 'keys'),
     stackFile: path.join(root, 'stack.json'),
   };
 }

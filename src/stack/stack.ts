@@ -7,6 +7,7 @@ import { ensureTemporalCli } from '../tools/temporal-cli';
 import { startTemporalDevServer } from '../servers/temporal-dev-server';
 import { startDemoService } from '../demo-service/service';
 import { writeStackCatalog } from './catalog';
+import { ensureDemoKeys } from './demo-keys';
 import { startApiChild, startWorkerChild, type ChildCommon, type DemoTimings } from './children';
 import { ensureEnvRepo } from './env-repo';
 import { waitForFirstEvaluation, watchChildren, type WatchedChild } from './readiness';
@@ -100,7 +101,9 @@ export class LocalStack {
     await ensureApiToken(layout);
     const api = await startApiChild(common, apiPort, layout.apiTokenFile, layout.root);
     await this.teardown.add('SafeDeploy API', () => api.stop(10_000));
-    const worker = startWorkerChild(common, layout.root, config.timings);
+    const keys = await ensureDemoKeys(layout.keysDir, layout.catalogDir);
+    config.log(`demo signing keys of ${Object.keys(keys.keys).join(', ')} in ${keys.dir}`);
+    const worker = startWorkerChild(common, layout.root, config.timings, keys.allowedSigners);
     await this.teardown.add('SafeDeploy worker', () => worker.stop(15_000));
     const severity = await waitForFirstEvaluation(common, config.service, worker);
     config.log(`worker running; the fleet evaluation sees ${config.service} ${severity}`);

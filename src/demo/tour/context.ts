@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { loadCatalog } from '../../catalog/loader';
 import type { Service } from '../../catalog/model';
+import { demoKeyFile } from '../../stack/demo-keys';
 import { dataLayout } from '../../stack/layout';
 import { DEFAULT_PORTS } from '../../stack/ports';
 import { readStackFile, type StackAddresses } from '../../stack/state';
@@ -32,6 +33,8 @@ export interface DemoContext {
   catalogDir: string;
   service: Service;
   approver: string;
+  /** The approver's demo signing key (safedeploy start writes it under the data folder). */
+  approverKey: string;
   envRepoUrl: string;
   manifest: string;
   errorRate: number;
@@ -72,6 +75,7 @@ export async function resolveDemoContext(flags: DemoFlags): Promise<DemoContext>
     catalogDir,
     service,
     approver,
+    approverKey: demoKeyFile(layout.keysDir, approver),
     envRepoUrl: repo.url,
     manifest: service.rollback.manifest,
     errorRate: flags.errorRate,

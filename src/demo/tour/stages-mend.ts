@@ -16,7 +16,8 @@ export const approveRollback: Stage<TourState> = {
   async run(state, say) {
     const { ctx } = state;
     const id = incidentOf(state).incidentId;
-    const by = ['--by', ctx.approver];
+    // Signed with the approver's demo key: the worker refuses unsigned actions.
+    const by = ['--by', ctx.approver, '--key', ctx.approverKey];
     await safedeploy(ctx, ['incident', 'ack', id, ...by, '--reason', 'on it: errors since the release'], say);
     const release = state.release ? `${state.release.to}` : 'the release';
     await safedeploy(
@@ -94,7 +95,11 @@ export const recordPostmortem: Stage<TourState> = {
       '--action-item',
       'load-test checkout releases',
     ];
-    await safedeploy(ctx, ['incident', 'postmortem', id, '--url', url, ...items, '--by', ctx.approver], say);
+    await safedeploy(
+      ctx,
+      ['incident', 'postmortem', id, '--url', url, ...items, '--by', ctx.approver, '--key', ctx.approverKey],
+      say,
+    );
     state.incident = await waitForIncident(
       state.client,
       ctx,
