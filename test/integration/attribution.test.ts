@@ -26,6 +26,7 @@ import {
   stopLoop,
   type ControlLoopWorld,
 } from '../support/control-loop';
+import { signedArgs, testSigning } from '../support/signing';
 
 const NAMESPACE = uniqueId('safedeploy-attribution');
 const SERVICES = ['thirty', 'late', 'zero', 'quiet', 'replicas', 'tworel', 'after', 'moved'];
@@ -46,7 +47,7 @@ let env: NodeJS.ProcessEnv;
 let lateRelease: number;
 let thirtyRelease: number;
 
-const cli = (...args: string[]) => runCli(args, { env });
+const cli = (...args: string[]) => runCli(signedArgs(args), { env });
 const sli = new SliExporter();
 
 /** Commits `version` of `service`'s Rollout to main at `date` (author and committer date). */
@@ -193,10 +194,11 @@ async function approveAndCheck(service: string, target: string, current: string)
     '--by',
     'alice',
   );
-  expect({ code: approved.code, stderr: approved.stderr }).toEqual({
-    code: 0,
-    stderr: `approved ${proposal.id}; opening the change …\n`,
-  });
+  expect(approved.code).toBe(0);
+  expect(approved.stderr).toBe(
+    `signed as alice with ${testSigning().keys.alice!.fingerprint} (${testSigning().keys.alice!.file})\n` +
+      `approved ${proposal.id}; opening the change …\n`,
+  );
   const branch = changeBranch(shown.incidentId, 'rollback-rollout');
   const manifest = showFile(world.repoDir, branch, file(service));
   for (const image of images(target)) expect(manifest).toContain(`'${image}'`);

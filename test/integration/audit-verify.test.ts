@@ -13,6 +13,7 @@ import { testTemporalAddress, uniqueId } from '../harness/temporal';
 import { waitFor } from '../harness/wait';
 import { jsonOf, runCli } from '../support/cli';
 import { buildWorld, startWorker, type ControlLoopWorld } from '../support/control-loop';
+import { signedArgs } from '../support/signing';
 
 const NAMESPACE = uniqueId('safedeploy-audit-verify');
 
@@ -31,7 +32,7 @@ async function produceAuditLog(): Promise<void> {
   const running = worker.run();
   const env = { TEMPORAL_ADDRESS: testTemporalAddress(), TEMPORAL_NAMESPACE: NAMESPACE };
   const cli = async (...args: string[]) => {
-    const run = await runCli(args, { env });
+    const run = await runCli(signedArgs(args), { env });
     if (run.code !== 0 && !args.includes('mallory'))
       throw new Error(`${args.join(' ')}: exit ${run.code}: ${run.stderr}`);
   };

@@ -5,6 +5,7 @@ import { freePort } from '../../src/process/ports';
 import { namespaceClient } from '../harness/namespaces';
 import { testTemporalAddress, uniqueId } from '../harness/temporal';
 import { expectOneLine, runCli } from '../support/cli';
+import { signedArgs } from '../support/signing';
 
 const NAMESPACE = uniqueId('safedeploy-cli-errors');
 const env = { TEMPORAL_ADDRESS: '', TEMPORAL_NAMESPACE: NAMESPACE, SAFEDEPLOY_USER: 'carol' };
@@ -15,7 +16,7 @@ beforeAll(async () => {
   await client.connection.close();
 }, 60_000);
 
-const cli = (...args: string[]) => runCli(args, { env });
+const cli = (...args: string[]) => runCli(signedArgs(args), { env });
 
 describe('operator errors are one clear line', () => {
   it('names an unknown incident id and suggests the listing (exit 1)', async () => {

@@ -12,6 +12,7 @@ import { uniqueId } from '../harness/temporal';
 import { waitFor } from '../harness/wait';
 import { expectOneLine, jsonOf, runCli } from '../support/cli';
 import { buildWorld, loopCliEnv, runLoop, stopLoop, type ControlLoopWorld } from '../support/control-loop';
+import { signedArgs } from '../support/signing';
 
 const NAMESPACE = uniqueId('safedeploy-cli-operator');
 
@@ -32,8 +33,9 @@ afterAll(async () => {
   await stopLoop({ client, worker, running, world });
 });
 
-const cli = (...args: string[]) => runCli(args, { env });
+const cli = (...args: string[]) => runCli(signedArgs(args, 'carol'), { env });
 
+import { signedArgs } from '../support/signing';
 const showJson = async (ref: string) =>
   jsonOf<IncidentView & { workflowId: string }>(await cli('incident', 'show', ref, '--json'));
 

@@ -24,6 +24,7 @@ import { waitFor } from '../harness/prometheus';
 import { testTemporalAddress, uniqueId } from '../harness/temporal';
 import { BIN } from '../support/cli';
 import { buildWorld, startWorker, workflowBundlePath, type ControlLoopWorld } from '../support/control-loop';
+import { signed, testSigning } from '../support/signing';
 
 async function openedIncident(client: Client): Promise<IncidentView> {
   return waitFor(
@@ -41,9 +42,16 @@ async function openedIncident(client: Client): Promise<IncidentView> {
 
 async function approve(client: Client, by = 'alice'): Promise<string> {
   const requestId = randomUUID();
-  await client.workflow
-    .getHandle(workflowIds.incident('checkout'))
-    .signal(approveSignal, { requestId, by, reason: 'roll back', proposal: 'rollback-rollout' });
+  const handle = client.workflow.getHandle(workflowIds.incident('checkout'));
+  const { incidentId } = await handle.query(incidentQuery);
+  await handle.signal(
+    approveSignal,
+    await signed(
+      'approve',
+      { kind: 'proposal', incidentId, service: 'checkout', proposal: 'rollback-rollout' },
+      { requestId, by, reason: 'roll back', proposal: 'rollback-rollout' },
+    ),
+  );
   return requestId;
 }
 
@@ -98,6 +106,8 @@ describe('a worker killed with SIGKILL while it pushes the rollback branch', () 
         '300ms',
         '--workflow-bundle',
         await workflowBundlePath(),
+        '--allowed-signers',
+        testSigning().allowedSigners,
       ],
       {
         env: { ...process.env, TEMPORAL_ADDRESS: testTemporalAddress(), TEMPORAL_NAMESPACE: namespace },

@@ -39,6 +39,7 @@ import {
   type ControlLoopWorld,
   type ServiceSetup,
 } from '../support/control-loop';
+import { signed } from '../support/signing';
 
 const NAMESPACE = uniqueId('safedeploy-loop');
 const SERVICES: ServiceSetup[] = [
@@ -183,19 +184,33 @@ describe('an error spike on checkout', () => {
   });
 
   it('opens exactly one branch when an approver approves, restoring the healthy images', async () => {
-    const ack = await act(workflowIds.incident('checkout'), (requestId) =>
+    const ack = await act(workflowIds.incident('checkout'), async (requestId) =>
       client.workflow
         .getHandle(workflowIds.incident('checkout'))
-        .signal(acknowledgeSignal, { requestId, by: 'bob', reason: 'looking' }),
+        .signal(
+          acknowledgeSignal,
+          await signed(
+            'acknowledge',
+            { kind: 'incident', incidentId: opened.incidentId, service: 'checkout' },
+            { requestId, by: 'bob', reason: 'looking' },
+          ),
+        ),
     );
     expect(ack.accepted).toBe(true);
-    const outcome = await act(workflowIds.incident('checkout'), (requestId) =>
-      client.workflow.getHandle(workflowIds.incident('checkout')).signal(approveSignal, {
-        requestId,
-        by: 'alice',
-        reason: 'roll back 1.9.0',
-        proposal: 'rollback-rollout',
-      }),
+    const outcome = await act(workflowIds.incident('checkout'), async (requestId) =>
+      client.workflow.getHandle(workflowIds.incident('checkout')).signal(
+        approveSignal,
+        await signed(
+          'approve',
+          {
+            kind: 'proposal',
+            incidentId: opened.incidentId,
+            service: 'checkout',
+            proposal: 'rollback-rollout',
+          },
+          { requestId, by: 'alice', reason: 'roll back 1.9.0', proposal: 'rollback-rollout' },
+        ),
+      ),
     );
     const branch = changeBranch(opened.incidentId, 'rollback-rollout');
     expect(outcome).toMatchObject({ accepted: true, final: true });
@@ -252,14 +267,19 @@ describe('an error spike on checkout', () => {
       20_000,
       'a postmortem reminder',
     );
-    const done = await act(postmortemId, (requestId) =>
-      client.workflow.getHandle(postmortemId).signal(postmortemSignal, {
-        requestId,
-        by: 'bob',
-        reason: 'reviewed',
-        url: 'https://docs.example.com/pm/1',
-        actionItems: ['alert on canary error rate'],
-      }),
+    const postmortem = { url: 'https://docs.example.com/pm/1', actionItems: ['alert on canary error rate'] };
+    const done = await act(postmortemId, async (requestId) =>
+      client.workflow
+        .getHandle(postmortemId)
+        .signal(
+          postmortemSignal,
+          await signed(
+            'postmortem',
+            { kind: 'incident', incidentId: opened.incidentId, service: 'checkout' },
+            { requestId, by: 'bob', reason: 'reviewed', ...postmortem },
+            { postmortem },
+          ),
+        ),
     );
     expect(done.accepted).toBe(true);
     const final = (await client.workflow.getHandle(postmortemId).result()) as IncidentView;
@@ -336,8 +356,15 @@ describe('an exhausted budget on payments', () => {
       accepted: false,
       message: 'refused: mallory is not an approver of payments',
     });
-    const lifted = await act(workflowIds.freeze('payments'), (requestId) =>
-      freeze().signal(liftFreezeSignal, { requestId, by: 'alice', reason: 'hotfix needs to ship' }),
+    const lifted = await act(workflowIds.freeze('payments'), async (requestId) =>
+      freeze().signal(
+        liftFreezeSignal,
+        await signed(
+          'lift-freeze',
+          { kind: 'freeze', service: 'payments' },
+          { requestId, by: 'alice', reason: 'hotfix needs to ship' },
+        ),
+      ),
     );
     expect(lifted.accepted).toBe(true);
     const view = (await freeze().result()) as FreezeView;
@@ -422,13 +449,15 @@ describe('a burn while the canary is in progress', () => {
     );
     expect(opened.proposals.map((p) => p.type).sort()).toEqual(['block-promotion', 'rollback-rollout']);
 
-    const blocked = await act(workflowIds.incident('cart'), (requestId) =>
-      cart().signal(approveSignal, {
-        requestId,
-        by: 'bob',
-        reason: 'stop the canary',
-        proposal: 'block-promotion',
-      }),
+    const blocked = await act(workflowIds.incident('cart'), async (requestId) =>
+      cart().signal(
+        approveSignal,
+        await signed(
+          'approve',
+          { kind: 'proposal', incidentId: opened.incidentId, service: 'cart', proposal: 'block-promotion' },
+          { requestId, by: 'bob', reason: 'stop the canary', proposal: 'block-promotion' },
+        ),
+      ),
     );
     const blockBranch = changeBranch(opened.incidentId, 'block-promotion');
     expect(blocked.message).toContain(blockBranch);
@@ -457,13 +486,17 @@ describe('a burn while the canary is in progress', () => {
       'the promote-canary proposal',
     );
     expect(resolved.state).toBe('resolved');
-    const promoted = await act(postmortemId, (requestId) =>
-      client.workflow.getHandle(postmortemId).signal(approveSignal, {
-        requestId,
-        by: 'alice',
-        reason: 'healthy again',
-        proposal: 'promote-canary',
-      }),
+    const promoted = await act(postmortemId, async (requestId) =>
+      client.workflow
+        .getHandle(postmortemId)
+        .signal(
+          approveSignal,
+          await signed(
+            'approve',
+            { kind: 'proposal', incidentId: opened.incidentId, service: 'cart', proposal: 'promote-canary' },
+            { requestId, by: 'alice', reason: 'healthy again', proposal: 'promote-canary' },
+          ),
+        ),
     );
     const promoteBranch = changeBranch(opened.incidentId, 'promote-canary');
     expect(promoted.message).toContain(promoteBranch);

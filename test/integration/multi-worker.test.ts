@@ -9,6 +9,7 @@ import { AUDIT_STREAMS } from '../../src/evidence/streams';
 import { changeBranch } from '../../src/gitops/branch';
 import { postgresStore, type PostgresStore } from '../../src/store/postgres/store';
 import { createSafeDeployWorker } from '../../src/worker/run-worker';
+import { signed, workerSigning } from '../support/signing';
 import {
   approveSignal,
   incidentQuery,
@@ -62,6 +63,7 @@ beforeAll(async () => {
         timings: FAST_TIMINGS,
         startEvaluation: true, // every replica tries; the fleet evaluation's id keeps it to one
         workflowBundlePath: bundle,
+        ...workerSigning(),
         log: () => undefined,
       }),
     ),
@@ -82,12 +84,21 @@ const incident = (service: string) =>
 
 async function approve(service: string, view: IncidentView): Promise<string> {
   const requestId = randomUUID();
-  await client.workflow.getHandle(workflowIds.incident(service)).signal(approveSignal, {
-    requestId,
-    by: 'alice',
-    reason: 'roll back',
+  const target = {
+    kind: 'proposal',
+    incidentId: view.incidentId,
+    service,
     proposal: 'rollback-rollout',
-  });
+  } as const;
+  await client.workflow.getHandle(workflowIds.incident(service)).signal(
+    approveSignal,
+    await signed('approve', target, {
+      requestId,
+      by: 'alice',
+      reason: 'roll back',
+      proposal: 'rollback-rollout',
+    }),
+  );
   await waitFor(
     async () =>
       (await client.workflow.getHandle(workflowIds.incident(service)).query(outcomeQuery, requestId))?.final,

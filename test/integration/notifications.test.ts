@@ -13,6 +13,7 @@ import { deliverNotifications, type DeliveryDeps } from '../../src/notify/delive
 import type { NotificationEvent } from '../../src/notify/events';
 import { loadNotifyConfig, type NotifyConfig } from '../../src/notify/routes';
 import { createSafeDeployWorker } from '../../src/worker/run-worker';
+import { signed, workerSigning } from '../support/signing';
 import {
   acknowledgeSignal,
   approveSignal,
@@ -102,6 +103,7 @@ routes:
     startEvaluation: true,
     workflowBundlePath: await workflowBundlePath(),
     notify: config,
+    ...workerSigning(),
     log: () => undefined,
   });
   running = worker.run();
@@ -181,16 +183,26 @@ describe('an incident on checkout, notified through Slack, a signed webhook and 
 
   it('acknowledges, approves, merges and resolves: PagerDuty follows one dedup_key and records the rollback as a change', async () => {
     const handle = client.workflow.getHandle(workflowIds.incident('checkout'));
-    await act('checkout', (requestId) =>
-      handle.signal(acknowledgeSignal, { requestId, by: 'bob', reason: 'looking' }),
+    const { incidentId } = opened;
+    await act('checkout', async (requestId) =>
+      handle.signal(
+        acknowledgeSignal,
+        await signed(
+          'acknowledge',
+          { kind: 'incident', incidentId, service: 'checkout' },
+          { requestId, by: 'bob', reason: 'looking' },
+        ),
+      ),
     );
-    await act('checkout', (requestId) =>
-      handle.signal(approveSignal, {
-        requestId,
-        by: 'alice',
-        reason: 'roll back',
-        proposal: 'rollback-rollout',
-      }),
+    await act('checkout', async (requestId) =>
+      handle.signal(
+        approveSignal,
+        await signed(
+          'approve',
+          { kind: 'proposal', incidentId, service: 'checkout', proposal: 'rollback-rollout' },
+          { requestId, by: 'alice', reason: 'roll back', proposal: 'rollback-rollout' },
+        ),
+      ),
     );
     mergeAsReviewer(world.repoUrl, changeBranch(opened.incidentId, 'rollback-rollout'));
     await waitFor(async () => (await incident('checkout'))?.state === 'mitigated', 30_000, 'mitigated');

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { changeBranch } from '../../src/gitops/branch';
 import { fileStore } from '../../src/store/file-store';
 import { createSafeDeployWorker } from '../../src/worker/run-worker';
+import { signed, workerSigning } from '../support/signing';
 import type { incidentWorkflow } from '../../workflows';
 import {
   approveSignal,
@@ -75,6 +76,7 @@ const startWorker = async (bundle: string) =>
     timings: FAST_TIMINGS,
     startEvaluation: true,
     workflowBundlePath: bundle,
+    ...workerSigning(),
     log: () => undefined,
   });
 const incidentHandle = () =>
@@ -118,12 +120,19 @@ it('an incident opened on the current worker is finished by the next release', a
   const next = await startWorker(guarded.bundlePath);
   await next.runUntil(async () => {
     const requestId = randomUUID();
-    await incidentHandle().signal(approveSignal, {
-      requestId,
-      by: 'alice',
-      reason: 'roll back',
-      proposal: 'rollback-rollout',
-    });
+    await incidentHandle().signal(
+      approveSignal,
+      await signed(
+        'approve',
+        {
+          kind: 'proposal',
+          incidentId: opened.incidentId,
+          service: 'checkout',
+          proposal: 'rollback-rollout',
+        },
+        { requestId, by: 'alice', reason: 'roll back', proposal: 'rollback-rollout' },
+      ),
+    );
     await waitFor(
       async () => (await incidentHandle().query(outcomeQuery, requestId))?.final,
       60_000,

@@ -18,6 +18,7 @@ import { startTestExporter, startTestPrometheus, type TestExporter } from '../ha
 import { namespaceClient } from '../harness/namespaces';
 import { testTemporalAddress } from '../harness/temporal';
 import { waitFor } from '../harness/wait';
+import { workerSigning } from './signing';
 
 const WINDOWS = [...ALERT_WINDOWS, '30d'];
 
@@ -241,6 +242,7 @@ export async function startWorker(
     timings: FAST_TIMINGS,
     startEvaluation: true,
     workflowBundlePath: await workflowBundlePath(),
+    ...workerSigning(),
     log: () => undefined,
   });
 }
