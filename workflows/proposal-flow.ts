@@ -17,7 +17,8 @@ export async function openApproved(
   timings: IncidentTimings,
 ): Promise<void> {
   for (const proposal of record.view.proposals.filter((p) => p.state === 'approved')) {
-    const approval = proposal.decisions.find((d) => d.accepted && d.action === 'approve')!;
+    // The approval that completed the quorum waits for this answer (earlier ones were answered final).
+    const approval = proposal.decisions.filter((d) => d.accepted && d.action === 'approve').at(-1)!;
     try {
       const result = await actuating.openProposalChange.executeWithOptions(
         { summary: `open the ${proposal.type} change for ${record.view.service}` },

@@ -281,8 +281,6 @@ describe('payments: a quorum of 2', () => {
   }, 90_000);
 
   it('counts alice once, then opens the change at bob', async () => {
-    const step = (what: string, run: { code: number | null; stdout: string; stderr: string }) =>
-      process.stderr.write(`quorum ${what}: ${JSON.stringify(run)}\n`);
     const first = await cli(
       'proposal',
       'approve',
@@ -294,7 +292,6 @@ describe('payments: a quorum of 2', () => {
       '--key',
       testSigning().keys.alice!.file,
     );
-    step('first', first);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/approval 1 of 2 for .* recorded; waiting for another approver/);
     const list = await cli('proposal', 'list', '--service', 'payments');
@@ -310,7 +307,6 @@ describe('payments: a quorum of 2', () => {
       '--key',
       aliceRsa.file,
     );
-    step('again', again);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/alice already approved .*a quorum of 2 needs 2 distinct approvers/);
     await expectUnchanged('payments');
@@ -326,7 +322,6 @@ describe('payments: a quorum of 2', () => {
       testSigning().keys.bob!.file,
       '--json',
     );
-    step('second', second);
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({
       accepted: true,
