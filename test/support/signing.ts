@@ -46,12 +46,23 @@ export function workerSigning(): { allowedSignersFile: string } {
   return { allowedSignersFile: testSigning().allowedSigners };
 }
 
+/** The CLI commands that take a human action (and so `--key`). */
+const HUMAN_ACTION_COMMANDS = [
+  'proposal approve',
+  'proposal reject',
+  'incident ack',
+  'incident mitigate',
+  'incident resolve',
+  'incident postmortem',
+  'freeze lift',
+];
+
 /**
- * CLI arguments with `--key` added for the person named by `--by` (or `defaultBy`, the CLI's
+ * CLI arguments of a human action with `--key` added for the person named by `--by` (or `defaultBy`, the CLI's
  * SAFEDEPLOY_USER), so a test's command is signed as a person would sign it.
  */
 export function signedArgs(args: string[], defaultBy?: string): string[] {
-  if (args.includes('--key')) return args;
+  if (args.includes('--key') || !HUMAN_ACTION_COMMANDS.includes(`${args[0]} ${args[1]}`)) return args;
   const at = args.indexOf('--by');
   const by = at >= 0 ? args[at + 1] : defaultBy;
   const key = by !== undefined ? testSigning().keys[by] : undefined;

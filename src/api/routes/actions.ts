@@ -87,7 +87,11 @@ async function awaitOutcome(
   const deadline = Date.now() + ANSWER_WAIT_MS;
   let latest: ActionOutcome | undefined;
   while (Date.now() < deadline) {
-    latest = (await readTemporal(deps.temporal, () => handle.query(outcomeQuery, requestId))) ?? latest;
+    // The signal is delivered: a slow query is asked again, and at worst the answer is 202.
+    latest =
+      (await readTemporal(deps.temporal, () => handle.query(outcomeQuery, requestId)).catch(
+        () => undefined,
+      )) ?? latest;
     if (latest?.final) return latest;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { writeStackCatalog } from '../../stack/catalog';
+import { ensureDemoKeys } from '../../stack/demo-keys';
 import { ensureEnvRepo } from '../../stack/env-repo';
 import { localCatalogSource } from '../../stack/layout';
 import { CliError, EXIT } from '../errors';
@@ -36,10 +37,12 @@ export function registerSeedEnvCommand(program: Command): void {
         const url = await ensureEnvRepo(path.join(dir, 'env.git'), log);
         const catalogDir = path.join(dir, 'catalog');
         await writeStackCatalog(path.resolve(flags.catalog), catalogDir, url);
+        // Demo signing keys of the catalog's approvers, as npm start makes them (src/stack/demo-keys.ts).
+        const keys = await ensureDemoKeys(path.join(dir, 'keys'), catalogDir);
         process.stdout.write(
           flags.json
-            ? formatJson({ envRepo: url, catalog: catalogDir })
-            : `environment ${url}\ncatalog ${catalogDir}\n`,
+            ? formatJson({ envRepo: url, catalog: catalogDir, allowedSigners: keys.allowedSigners })
+            : `environment ${url}\ncatalog ${catalogDir}\nallowed signers ${keys.allowedSigners}\n`,
         );
       } catch (err) {
         throw new CliError(`cannot seed ${dir}: ${errorMessage(err)}`, EXIT.failure);

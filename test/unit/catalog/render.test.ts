@@ -2,6 +2,7 @@
 import { renderValidation, validationJson } from '../../../src/cli/commands/catalog';
 import type { Catalog } from '../../../src/catalog/model';
 import { changed, goodDocument, serviceOf } from './support';
+import { DEFAULT_APPROVALS } from '../../../src/catalog/model';
 
 const clean: Catalog = { services: [serviceOf(goodDocument())], violations: [] };
 
@@ -48,7 +49,13 @@ describe('catalog validate report', () => {
             manifest: 'apps/checkout/rollout.yaml',
             lookback: '24h',
           },
-          governance: { freezeDuration: '12h', safetyMargin: 0.2, onNoData: 'hold', mode: 'enforce' },
+          governance: {
+            freezeDuration: '12h',
+            safetyMargin: 0.2,
+            onNoData: 'hold',
+            mode: 'enforce',
+            approvals: DEFAULT_APPROVALS,
+          },
         },
       ],
       violations: [],

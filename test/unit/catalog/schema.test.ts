@@ -1,6 +1,6 @@
 // Schema validation: each case starts from the good checkout service and changes one field; the
 // expected output is the exact operator-facing line (file, document, field path, reason).
-import { DEFAULT_GOVERNANCE } from '../../../src/catalog/model';
+import { DEFAULT_APPROVALS, DEFAULT_GOVERNANCE } from '../../../src/catalog/model';
 import { changed, goodDocument, issueLines, renamed, serviceOf, type Doc } from './support';
 
 const at = (path: string, reason: string) => `checkout.yaml (document 1): ${path}: ${reason}`;
@@ -361,7 +361,13 @@ describe('defaults and mapping to the model', () => {
         manifest: 'apps/checkout/rollout.yaml',
         lookback: '24h',
       },
-      governance: { freezeDuration: '12h', safetyMargin: 0.2, onNoData: 'hold', mode: 'enforce' },
+      governance: {
+        freezeDuration: '12h',
+        safetyMargin: 0.2,
+        onNoData: 'hold',
+        mode: 'enforce',
+        approvals: DEFAULT_APPROVALS,
+      },
       source: { file: 'checkout.yaml', document: 1 },
     });
   });
