@@ -14,7 +14,6 @@ import type { Worker } from '@temporalio/worker';
 import { hashLine, GENESIS_HASH } from '../../src/evidence/chain';
 import { writeHeadFile } from '../../src/evidence/audit-head';
 import { changeBranch } from '../../src/gitops/branch';
-import { workflowIds } from '../../src/incident/ids';
 import { createSafeDeployWorker } from '../../src/worker/run-worker';
 import {
   approveSignal,
@@ -22,6 +21,7 @@ import {
   outcomeQuery,
   type ActionOutcome,
   type IncidentView,
+  workflowIds,
 } from '../../workflows/messages';
 import { remoteBranches } from '../harness/git';
 import { namespaceClient } from '../harness/namespaces';
