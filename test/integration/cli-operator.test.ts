@@ -35,7 +35,6 @@ afterAll(async () => {
 
 const cli = (...args: string[]) => runCli(signedArgs(args, 'carol'), { env });
 
-import { signedArgs } from '../support/signing';
 const showJson = async (ref: string) =>
   jsonOf<IncidentView & { workflowId: string }>(await cli('incident', 'show', ref, '--json'));
 
