@@ -4,7 +4,7 @@
 // both build and verify lines here, so an imported chain verifies the same in either.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical';
-import { redact } from './redact';
+import { redactor } from './redact';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -58,10 +58,11 @@ export function chainEntries(
   // Only this batch's ids: copying `seen` (every id the stream holds) made each append cost the
   // stream's length, which the gate's audit stream reaches in minutes (docs/BENCHMARKS.md).
   const taken = new Set<string>();
+  const scrub = redactor(secrets);
   let { seq, hash } = tail;
   for (const entry of entries) {
     if (seen.has(entry.eventId) || taken.has(entry.eventId)) continue;
-    const clean = JSON.parse(redact(JSON.stringify(entry), secrets)) as AuditEntry;
+    const clean = JSON.parse(scrub(JSON.stringify(entry))) as AuditEntry;
     const body = { ...clean, seq: seq + 1, prevHash: hash };
     const line: AuditLine = { ...body, hash: hashLine(body) };
     lines.push(line);

@@ -9,9 +9,24 @@ import { recordGateAnswer } from '../../operator/gate-record';
 import type { ApiDeps } from '../deps';
 import { gateQuery, parseQuery } from '../params';
 
+/**
+ * Argo Rollouts asks the same few URLs over and over: their validated parameters are kept (valid ones
+ * only; a bad query is refused every time), bounded so arbitrary URLs cannot grow it.
+ */
+const MAX_REMEMBERED_QUERIES = 1024;
+
 export function gateRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const remembered = new Map<string, { service: string; revision?: string | undefined }>();
+  const gateParameters = (url: string, query: unknown) => {
+    const known = remembered.get(url);
+    if (known) return known;
+    const parsed = parseQuery(gateQuery, query);
+    if (remembered.size >= MAX_REMEMBERED_QUERIES) remembered.clear();
+    remembered.set(url, parsed);
+    return parsed;
+  };
   app.get('/gate', async (request): Promise<GateAnswer> => {
-    const { service, revision } = parseQuery(gateQuery, request.query);
+    const { service, revision } = gateParameters(request.url, request.query);
     const done = deps.metrics.startEvaluation('gate');
     let answer: GateAnswer;
     try {
