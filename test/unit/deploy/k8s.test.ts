@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadCatalog } from '../../../src/catalog/loader';
+import { parseAllowedSigners } from '../../../src/signing/allowed-signers';
 import { cliCommands } from './commands';
 import {
   at,
@@ -64,6 +65,7 @@ describe('the Kubernetes manifests', () => {
         .map((m) => `${m.kind}/${m.name}`)
         .sort(),
     ).toEqual([
+      'ConfigMap/safedeploy-allowed-signers',
       'ConfigMap/safedeploy-catalog',
       'ConfigMap/safedeploy-config',
       'Deployment/safedeploy-api',
@@ -383,6 +385,20 @@ describe('the Kubernetes manifests', () => {
       expect(holder?.volume.configMap).toEqual({ name: 'safedeploy-catalog' });
     },
   );
+
+  test('the worker verifies human actions against the allowed-signers ConfigMap it mounts, in git’s format', () => {
+    const worker = find('Deployment', 'safedeploy-worker');
+    const [container] = containers(worker);
+    const file = environmentValue(container!, 'SAFEDEPLOY_ALLOWED_SIGNERS') ?? '';
+    const held = volumeHolding(worker, container!, file);
+    expect(held?.mount.readOnly).toBe(true);
+    expect(held?.volume.configMap).toEqual({ name: 'safedeploy-allowed-signers' });
+    const data = record(find('ConfigMap', 'safedeploy-allowed-signers').data, 'data');
+    const key = path.relative(held?.mount.mountPath ?? '', file);
+    expect(Object.keys(data)).toEqual([key]);
+    // Shipped without keys: it parses, and every action stays refused until approvers' keys are added.
+    expect(parseAllowedSigners(String(data[key]), key)).toEqual([]);
+  });
 
   test('the catalog ConfigMap holds examples/catalog file for file', () => {
     const data = record(find('ConfigMap', 'safedeploy-catalog').data, 'data');
