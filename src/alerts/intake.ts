@@ -31,14 +31,27 @@ export async function pageIncident(
 ): Promise<PageOutcome> {
   const workflowId = workflowIds.incident(service);
   const handle = client.workflow.getHandle(workflowId);
-  const last = await handle.describe().catch((err: unknown) => {
-    if (err instanceof WorkflowNotFoundError) return undefined;
-    throw err;
-  });
+  const describe = () =>
+    handle.describe().catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    });
+  let last = await describe();
   if (last && last.status.name === 'RUNNING') {
-    await handle.signal(observeSignal, observation);
-    await reobserve(client, service);
-    return { outcome: 'joined', workflowId };
+    // The incident may complete between describe and signal (it hands over to its postmortem right
+    // after resolving): then this page is decided against the closed incident, as if it came later.
+    const joined = await handle.signal(observeSignal, observation).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return false;
+        throw err;
+      },
+    );
+    if (joined) {
+      await reobserve(client, service);
+      return { outcome: 'joined', workflowId };
+    }
+    last = await describe();
   }
   const closed = last?.closeTime?.toISOString();
   if (closed !== undefined && closed >= startOf(alert))
