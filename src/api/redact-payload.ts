@@ -32,7 +32,3 @@ export function payloadRedactor(secrets: readonly string[]): (value: unknown) =>
   };
   return walk;
 }
-
-export function redactPayload(value: unknown, secrets: readonly string[]): unknown {
-  return payloadRedactor(secrets)(value);
-}

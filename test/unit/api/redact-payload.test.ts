@@ -1,4 +1,6 @@
-import { redactPayload } from '../../../src/api/redact-payload';
+import { payloadRedactor } from '../../../src/api/redact-payload';
+
+const redactPayload = (body: unknown, secrets: string[]) => payloadRedactor(secrets)(body);
 
 describe('redacting a response body', () => {
   it('scrubs known secrets and credential shapes from nested strings, and leaves the rest alone', () => {
