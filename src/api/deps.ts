@@ -98,6 +98,7 @@ function gateLogFor(
     dataDir,
     ...(sink ? { sink } : {}),
     stream: 'gate',
+    freshIds: true,
     onError: (err) => {
       metrics.gateRecordWriteFailed();
       options.onGateLogError?.(err);

@@ -24,6 +24,11 @@ export interface AuditBufferOptions {
   /** Entries per append. */
   batchSize?: number;
   secrets?: readonly string[];
+  /**
+   * Each entry's id is new (a random UUID, as every gate record has): the file store then keeps none
+   * of them in memory (appendAudit's AppendOptions.freshIds).
+   */
+  freshIds?: boolean;
   /** Told about a failed append (the entries stay queued). */
   onError?: (err: unknown) => void;
 }
@@ -97,20 +102,30 @@ export class AuditBuffer {
     this.timer.unref();
   }
 
+  /**
+   * Writes what was queued when the flush began. Entries arriving meanwhile wait for the next flush
+   * (add() has scheduled it): writing them in the same loop kept a busy gate appending continuously,
+   * a few entries at a time, each append paying the lock, the head record and their system calls
+   * (docs/BENCHMARKS.md, run 6).
+   */
   private async writeQueued(): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
-    while (this.queue.length > 0) {
-      const batch = this.queue.slice(0, batchSize);
+    for (let remaining = this.queue.length; remaining > 0;) {
+      const batch = this.queue.slice(0, Math.min(batchSize, remaining));
       try {
         if (this.options.sink)
           await this.options.sink.appendAudit(this.options.stream, batch, this.options.secrets);
-        else await appendAudit(this.options.dataDir, this.options.stream, batch, this.options.secrets);
+        else
+          await appendAudit(this.options.dataDir, this.options.stream, batch, this.options.secrets, {
+            freshIds: this.options.freshIds ?? false,
+          });
       } catch (err) {
         this.counts.failedFlushes++;
         throw err;
       }
       this.queue.splice(0, batch.length);
       this.counts.written += batch.length;
+      remaining -= batch.length;
     }
   }
 }

@@ -47,14 +47,26 @@ export function hashLine(line: Omit<AuditLine, 'hash'>): string {
   return createHash('sha256').update(canonicalJson(line)).digest('hex');
 }
 
+/** A chained line and its JSON text, as a store keeps it (one line of a file, one row's `line`). */
+export interface ChainedLine {
+  line: AuditLine;
+  json: string;
+}
+
+/**
+ * Fields the chain adds to every line. An entry carrying one would be overwritten (or, for `hash`,
+ * hashed, then replaced, so the line could never verify): refused instead, as the caller's mistake.
+ */
+const CHAIN_FIELDS = ['seq', 'prevHash', 'hash'];
+
 /** Chains the entries after `tail`, skipping event ids already `seen`; redacts secrets first. */
 export function chainEntries(
   tail: ChainTail,
   entries: readonly AuditEntry[],
   seen: ReadonlySet<string>,
   secrets: readonly string[] = [],
-): AuditLine[] {
-  const lines: AuditLine[] = [];
+): ChainedLine[] {
+  const lines: ChainedLine[] = [];
   // Only this batch's ids: copying `seen` (every id the stream holds) made each append cost the
   // stream's length, which the gate's audit stream reaches in minutes (docs/BENCHMARKS.md).
   const taken = new Set<string>();
@@ -62,14 +74,32 @@ export function chainEntries(
   let { seq, hash } = tail;
   for (const entry of entries) {
     if (seen.has(entry.eventId) || taken.has(entry.eventId)) continue;
-    const clean = JSON.parse(scrub(JSON.stringify(entry))) as AuditEntry;
-    const body = { ...clean, seq: seq + 1, prevHash: hash };
-    const line: AuditLine = { ...body, hash: hashLine(body) };
-    lines.push(line);
+    // The JSON round trip is what a reader of the line will see (dates as strings, undefined gone).
+    const text = JSON.stringify(entry);
+    const scrubbed = scrub(text);
+    const clean = JSON.parse(scrubbed) as AuditEntry;
+    const reserved = CHAIN_FIELDS.find((f) => Object.hasOwn(clean, f));
+    if (reserved)
+      throw new Error(`audit entry ${entry.eventId} carries "${reserved}", a field the chain sets itself`);
+    // `clean` is this call's own copy: the chain's fields go on it, in the order a reader sees them.
+    const body = Object.assign(clean, { seq: seq + 1, prevHash: hash });
+    const line: AuditLine = Object.assign(body, { hash: hashLine(body) });
+    lines.push({ line, json: lineJson(line, scrubbed === text ? text : undefined) });
     taken.add(entry.eventId);
     ({ seq, hash } = line);
   }
   return lines;
+}
+
+/**
+ * JSON.stringify(line), from the entry's own JSON when that is still exact: JSON.stringify output
+ * parses back and re-serialises to the same text, and the chain's fields (never the entry's own)
+ * come last, so the line is that text with them appended. A line per gate answer makes the second serialisation worth saving.
+ */
+function lineJson(line: AuditLine, entryJson: string | undefined): string {
+  if (entryJson === undefined) return JSON.stringify(line);
+  const fields = `"seq":${line.seq},"prevHash":${JSON.stringify(line.prevHash)},"hash":${JSON.stringify(line.hash)}}`;
+  return entryJson === '{}' ? `{${fields}` : `${entryJson.slice(0, -1)},${fields}`;
 }
 
 /**

@@ -64,7 +64,11 @@ async function importStream(
             `(${lines.length} lines): it has records of its own; import into an empty database`,
         );
       const missing = lines.slice(head.seq);
-      await insertLines(client, stream, missing);
+      await insertLines(
+        client,
+        stream,
+        missing.map((line) => ({ line, json: JSON.stringify(line) })),
+      );
       return missing.length;
     }),
   );

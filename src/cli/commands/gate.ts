@@ -116,7 +116,7 @@ async function runGate(service: string, flags: GateFlags): Promise<GateAnswer> {
 async function record(answer: GateAnswer, dataDir: string, databaseFlag: string | undefined): Promise<void> {
   try {
     const sink = await openCommandStore(dataDir, databaseFlag);
-    const buffer = new AuditBuffer({ dataDir, stream: 'gate', sink });
+    const buffer = new AuditBuffer({ dataDir, stream: 'gate', sink, freshIds: true });
     recordGateAnswer(buffer, answer, 'cli', new Date());
     await buffer.close();
   } catch (err) {

@@ -9,6 +9,7 @@ import {
   GENESIS_HASH,
   type AuditEntry,
   type AuditLine,
+  type ChainedLine,
   type VerifyResult,
 } from '../../evidence/chain';
 import type { ChainHead } from '../store';
@@ -71,8 +72,9 @@ export async function lockHead(client: PoolClient, stream: string): Promise<Chai
 export async function insertLines(
   client: PoolClient,
   stream: string,
-  lines: readonly AuditLine[],
+  chained: readonly ChainedLine[],
 ): Promise<void> {
+  const lines = chained.map((c) => c.line);
   const last = lines[lines.length - 1];
   if (!last) return;
   await client.query(
@@ -84,7 +86,7 @@ export async function insertLines(
       lines.map((l) => l.eventId),
       lines.map((l) => l.prevHash),
       lines.map((l) => l.hash),
-      lines.map((l) => JSON.stringify(l)),
+      chained.map((c) => c.json),
     ],
   );
   await client.query(

@@ -1,7 +1,7 @@
 // The file store shared by several processes (workers on one data directory): one lock per stream,
 // each event once, `audit verify` alongside; a line torn by a writer killed mid-write is dropped by the
 // next append, and ignored by verify while an append is in flight.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { appendAudit, readStreamLines, streamPath, verifyStream } from '../../../src/evidence/audit';
 import { fileStore } from '../../../src/store/file-store';
@@ -42,5 +42,50 @@ describe('the file store', () => {
     // Another writer's append moves the file under the cached tail: it is read again.
     await finished(startWriter({ target: dir.path, stream: 'notifications', eventIds: ['c'], batch: 1 }));
     expect(await store.recordedEventIds('notifications', ['a', 'c', 'x'])).toEqual(new Set(['a', 'c']));
+  });
+});
+
+describe('an append of fresh ids (the gate stream: one random id per answer)', () => {
+  const fresh = { freshIds: true };
+  const gate = (ids: string[], pad = 0) => ids.map((eventId) => ({ eventId, pad: 'x'.repeat(pad) }));
+
+  it('continues the chain from the last line another process wrote, however long that line', async () => {
+    await appendAudit(dir.path, 'gate', gate(['a', 'b']), [], fresh);
+    // Lines longer than the 64 KiB read back from the end at a time.
+    await finished(
+      startWriter({ target: dir.path, stream: 'gate', eventIds: ['c', 'd'], batch: 1, padding: 150_000 }),
+    );
+    await appendAudit(dir.path, 'gate', gate(['e']), [], fresh);
+    expect(await verifyStream(dir.path, 'gate')).toEqual({ stream: 'gate', lines: 5 });
+    expect((await readStreamLines(dir.path, 'gate')).map((l) => [l.eventId, l.seq])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+      ['d', 4],
+      ['e', 5],
+    ]);
+  });
+
+  it('drops a torn last line, as a full read does', async () => {
+    await appendAudit(dir.path, 'gate', gate(['a', 'b']), [], fresh);
+    await finished(startWriter({ target: dir.path, stream: 'gate', eventIds: ['c'], batch: 1 }));
+    appendFileSync(streamPath(dir.path, 'gate'), '{"eventId":"d","seq":4,"prevHash":"ab'); // killed mid-write
+    await appendAudit(dir.path, 'gate', gate(['e']), [], fresh);
+    expect(await verifyStream(dir.path, 'gate')).toEqual({ stream: 'gate', lines: 4 });
+    expect((await readStreamLines(dir.path, 'gate')).map((l) => l.eventId)).toEqual(['a', 'b', 'c', 'e']);
+  });
+
+  it('writes a retried batch once when its lines reached the file but the append failed after them', async () => {
+    await appendAudit(dir.path, 'gate', gate(['a']), [], fresh);
+    // A directory where the head record goes: the lines are appended, then moving the head fails.
+    const head = path.join(dir.path, 'audit', 'gate.head.json');
+    rmSync(head);
+    mkdirSync(head);
+    await expect(appendAudit(dir.path, 'gate', gate(['b', 'c']), [], fresh)).rejects.toThrow();
+    rmdirSync(head);
+    // The buffer offers the same batch again: what reached the file is skipped.
+    expect(await appendAudit(dir.path, 'gate', gate(['b', 'c', 'd']), [], fresh)).toBe(1);
+    expect((await readStreamLines(dir.path, 'gate')).map((l) => l.eventId)).toEqual(['a', 'b', 'c', 'd']);
+    expect(await verifyStream(dir.path, 'gate')).toEqual({ stream: 'gate', lines: 4 });
   });
 });

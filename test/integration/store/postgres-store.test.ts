@@ -245,7 +245,7 @@ async function rewriteFromLine2(stream: string): Promise<void> {
       forged[0]!,
       lines.slice(1).map((l) => ({ eventId: l.eventId, n: 99 })),
       new Set(),
-    ),
+    ).map((c) => c.line),
   );
   expect(
     verifyChain(

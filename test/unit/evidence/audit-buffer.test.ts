@@ -36,6 +36,34 @@ describe('AuditBuffer', () => {
     await buffer.close();
   });
 
+  it('batches what arrives during a write into the next flush instead of appending it at once', async () => {
+    const appended: string[][] = [];
+    let release: () => void = () => undefined;
+    const sink = {
+      appendAudit: async (_stream: string, entries: { eventId: string }[]) => {
+        appended.push(entries.map((e) => e.eventId));
+        if (appended.length === 1) await new Promise<void>((r) => (release = r));
+        return entries.length;
+      },
+      close: () => Promise.resolve(),
+    };
+    const buffer = new AuditBuffer({ dataDir, stream: 'gate', sink, flushDelayMs: 60_000, freshIds: true });
+    [1, 2, 3].forEach((i) => buffer.add(entry(i)));
+    const first = buffer.flush();
+    await new Promise((r) => setImmediate(r));
+    // A busy gate keeps answering while the first batch is written.
+    [4, 5].forEach((i) => buffer.add(entry(i)));
+    release();
+    await first;
+    expect(appended).toEqual([['e1', 'e2', 'e3']]);
+    expect(buffer.stats()).toMatchObject({ written: 3, pending: 2 });
+    await buffer.close();
+    expect(appended).toEqual([
+      ['e1', 'e2', 'e3'],
+      ['e4', 'e5'],
+    ]);
+  });
+
   it('counts what it drops when full, and refuses entries after close', async () => {
     const buffer = new AuditBuffer({ dataDir, stream: 'gate', capacity: 3, flushDelayMs: 60_000 });
     const accepted = [1, 2, 3, 4, 5].map((i) => buffer.add(entry(i)));
