@@ -90,3 +90,19 @@ async function runNodeLoad(o: LoadOptions): Promise<LoadResult> {
     p99Ms: at(0.99),
   };
 }
+
+/** Rounds of one load as one result: every request counted, the median round's rate and latencies. */
+export function medianLoad(rounds: readonly LoadResult[]): LoadResult {
+  const median = (pick: (r: LoadResult) => number) => {
+    const values = rounds.map(pick).sort((a, b) => a - b);
+    return values[Math.floor(values.length / 2)] ?? NaN;
+  };
+  return {
+    tool: rounds.every((r) => r.tool === 'ab') ? 'ab' : 'node',
+    requests: rounds.reduce((sum, r) => sum + r.requests, 0),
+    failed: rounds.reduce((sum, r) => sum + r.failed, 0),
+    perSecond: median((r) => r.perSecond),
+    p50Ms: median((r) => r.p50Ms),
+    p99Ms: median((r) => r.p99Ms),
+  };
+}

@@ -29,11 +29,11 @@ const BENCHES: Record<string, () => Promise<string[]>> = {
           `| ${r.slos} | ${r.source === 'auto' ? 'recorded' : 'raw'} | ${r.requests} | ${r.medianMs} ms | ${r.prometheusCpuSeconds.toFixed(2)} s | ${r.cycles} |`,
       ),
       '',
-      '| route | concurrency | requests | requests/s | p50 | p99 | share of /healthz throughput | Prometheus requests per call | load tool |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+      '| route | concurrency | requests | requests/s | p50 | p99 | share of /healthz throughput | Prometheus requests per call | answers recorded (dropped) | load tool |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
       ...gate.map(
         (g) =>
-          `| ${g.route} | ${g.concurrency} | ${g.load.requests} (${g.load.failed} failed) | ${g.load.perSecond.toFixed(0)} | ${g.load.p50Ms} ms | ${g.load.p99Ms} ms | ${(g.load.perSecond / healthz(g.concurrency)).toFixed(2)} | ${g.prometheusRequestsPerCall === null ? '-' : g.prometheusRequestsPerCall.toFixed(4)} | ${g.load.tool} |`,
+          `| ${g.route} | ${g.concurrency} | ${g.load.requests} (${g.load.failed} failed) | ${g.load.perSecond.toFixed(0)} | ${g.load.p50Ms} ms | ${g.load.p99Ms} ms | ${(g.load.perSecond / healthz(g.concurrency)).toFixed(2)} | ${g.prometheusRequestsPerCall === null ? '-' : g.prometheusRequestsPerCall.toFixed(4)} | ${g.records ? `${g.records.written} (${g.records.dropped})` : '-'} | ${g.load.tool} |`,
       ),
     ];
   },

@@ -1,7 +1,7 @@
 // Bearer-token authentication for /v1/*. Both sides are hashed before a constant-time comparison, so
 // neither the token's content nor its length leaks through timing. The presented value is never
 // logged or echoed: the 401 says only what was wrong.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const REALM = 'Bearer realm="safedeploy"';
@@ -32,5 +32,5 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+  return hash('sha256', value, 'buffer');
 }

@@ -2,8 +2,7 @@
 // the gate and the periodic refresh. Concurrent callers share one evaluation in flight, so a burst of
 // requests costs Prometheus one evaluation, and the latest result is kept: the gate answers from it
 // while it is within its staleness bound (fresh()), and listings show it when Prometheus is down.
-import type { ServiceAssessment } from '../evaluation/assess-service';
-import { evaluateFleet, type FleetEvaluation } from '../evaluation/evaluate-fleet';
+import { assessmentOf, evaluateFleet, type FleetEvaluation } from '../evaluation/evaluate-fleet';
 import type { PrometheusClient } from '../prometheus/client';
 import type { CatalogSource } from './catalog-source';
 import type { ApiMetrics } from './metrics';
@@ -65,18 +64,6 @@ export function ageMs(evaluation: FleetEvaluation, now: Date): number {
 /** An evaluation made after `now` (a clock set back) is no more usable than one past the bound. */
 export function within(age: number, maxAgeMs: number): boolean {
   return age >= 0 && age <= maxAgeMs;
-}
-
-const indexes = new WeakMap<FleetEvaluation, Map<string, ServiceAssessment>>();
-
-/** One service's assessment in a shared evaluation, by index: the gate asks on every call, for fleets of 10,000. */
-export function assessmentOf(evaluation: FleetEvaluation, service: string): ServiceAssessment | undefined {
-  let index = indexes.get(evaluation);
-  if (!index) {
-    index = new Map(evaluation.services.map((s) => [s.service, s]));
-    indexes.set(evaluation, index);
-  }
-  return index.get(service);
 }
 
 function covers(evaluation: FleetEvaluation, service: string | undefined): boolean {

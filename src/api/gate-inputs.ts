@@ -12,7 +12,8 @@ import {
   type GateAnswer,
 } from '../operator/gate';
 import { serviceTemporalState, type ServiceTemporalState } from '../operator/incidents';
-import { ageMs, assessmentOf, type FleetEvaluator } from './fleet';
+import { assessmentOf } from '../evaluation/evaluate-fleet';
+import { ageMs, type FleetEvaluator } from './fleet';
 import { SharedRead, type Dated } from './shared-read';
 import type { TemporalAccess } from './temporal';
 
@@ -46,17 +47,18 @@ export class GateInputReader {
     const entry = catalogEntry(catalog, service);
     const { mode } = entry.governance;
     const now = this.deps.now();
-    const base = {
+    // Only a failure answers from nothing but the request.
+    const base = () => ({
       service,
       evaluatedAt: now.toISOString(),
       dataAgeSeconds: 0,
       ...(revision ? { revision } : {}),
-    };
+    });
     let state: Dated<ServiceTemporalState>;
     try {
       state = await this.temporalState(service);
     } catch (err) {
-      return temporalFailure(base, mode, err);
+      return temporalFailure(base(), mode, err);
     }
     try {
       const evaluation = await this.deps.fleet.fresh(now, this.maxAgeMs, service);
@@ -82,7 +84,7 @@ export class GateInputReader {
       this.decided.set(service, { catalog, assessed, state: state.value, revision, answer });
       return answer;
     } catch (err) {
-      return prometheusFailure(base, mode, err);
+      return prometheusFailure(base(), mode, err);
     }
   }
 

@@ -24,3 +24,18 @@ export async function evaluateFleet(
   );
   return { evaluatedAt: at.toISOString(), services, queryErrors: measured.failures };
 }
+
+const indexes = new WeakMap<FleetEvaluation, Map<string, ServiceAssessment>>();
+
+/**
+ * One service's assessment in an evaluation, by index: the gate asks on every call and listings ask
+ * for every service, in fleets of 10,000 (a search each made a listing quadratic).
+ */
+export function assessmentOf(evaluation: FleetEvaluation, service: string): ServiceAssessment | undefined {
+  let index = indexes.get(evaluation);
+  if (!index) {
+    index = new Map(evaluation.services.map((s) => [s.service, s]));
+    indexes.set(evaluation, index);
+  }
+  return index.get(service);
+}

@@ -3,6 +3,7 @@
 // reached, the verdict it would give is deny with a reason saying which (and the service's
 // enforcement mode still applies: shadow answers allow, advise holds).
 import type { Client } from '@temporalio/client';
+import { serviceNamed } from '../catalog/lookup';
 import type { Catalog, EnforcementMode, Service } from '../catalog/model';
 import { assessService, decideService, type ServiceAssessment } from '../evaluation/assess-service';
 import { failClosed as failClosedDecision, type GateReason, type Verdict } from '../policy/gate';
@@ -37,7 +38,7 @@ export class UnknownServiceError extends Error {
 }
 
 export function catalogEntry(catalog: Catalog, service: string): Service {
-  const entry = catalog.services.find((s) => s.name === service);
+  const entry = serviceNamed(catalog, service);
   if (!entry) throw new UnknownServiceError(service);
   return entry;
 }

@@ -3,7 +3,7 @@
 // reached); the CLI views render it as a table or Markdown.
 import type { Catalog, Service } from '../catalog/model';
 import type { Attribution } from '../incident/attribution';
-import type { FleetEvaluation } from '../evaluation/evaluate-fleet';
+import { assessmentOf, type FleetEvaluation } from '../evaluation/evaluate-fleet';
 import type { ServiceAssessment } from '../evaluation/assess-service';
 import { isActive, type IncidentState } from '../incident/lifecycle';
 import type { ProposalState } from '../incident/proposals';
@@ -108,7 +108,7 @@ export function buildReport(
   const incidents = temporal.reachable ? temporal.incidents : [];
   const freezes = temporal.reachable ? temporal.freezes.filter((f) => f.state === 'frozen') : [];
   const services = catalog.services.map((service) => {
-    const assessment = evaluation.services.find((a) => a.service === service.name);
+    const assessment = assessmentOf(evaluation, service.name);
     return serviceReport(
       service,
       assessment,

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Service } from '../../catalog/model';
 import type { ServiceAssessment } from '../../evaluation/assess-service';
-import type { FleetEvaluation } from '../../evaluation/evaluate-fleet';
+import { assessmentOf, type FleetEvaluation } from '../../evaluation/evaluate-fleet';
 import type { ApiDeps } from '../deps';
 import { errorMessage } from '../../errors';
 import { parseQuery, servicesQuery } from '../params';
@@ -26,7 +26,7 @@ export function servicesRoutes(app: FastifyInstance, deps: ApiDeps): void {
 }
 
 function serviceEntry(service: Service, evaluation: FleetEvaluation | undefined): object {
-  const assessed = evaluation?.services.find((a) => a.service === service.name);
+  const assessed = evaluation && assessmentOf(evaluation, service.name);
   return {
     name: service.name,
     ...(service.owner ? { owner: service.owner } : {}),
