@@ -15,12 +15,10 @@ export function canonicalJson(value: unknown): string {
 function write(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
     case 'number':
     case 'boolean':
+    case 'bigint': // throws, as JSON.stringify does for a BigInt anywhere
       return JSON.stringify(value);
-    case 'bigint':
-      return JSON.stringify(value); // throws, as JSON.stringify does for a BigInt anywhere
     case 'object':
       if (value === null) return 'null';
       return Array.isArray(value)
