@@ -24,7 +24,7 @@ import { waitFor } from '../harness/prometheus';
 import { testTemporalAddress, uniqueId } from '../harness/temporal';
 import { BIN } from '../support/cli';
 import { buildWorld, startWorker, workflowBundlePath, type ControlLoopWorld } from '../support/control-loop';
-import { signed, testSigning } from '../support/signing';
+import { signedApproval, testSigning } from '../support/signing';
 
 async function openedIncident(client: Client): Promise<IncidentView> {
   return waitFor(
@@ -43,14 +43,10 @@ async function openedIncident(client: Client): Promise<IncidentView> {
 async function approve(client: Client, by = 'alice'): Promise<string> {
   const requestId = randomUUID();
   const handle = client.workflow.getHandle(workflowIds.incident('checkout'));
-  const { incidentId } = await handle.query(incidentQuery);
+  const incident = await handle.query(incidentQuery);
   await handle.signal(
     approveSignal,
-    await signed(
-      'approve',
-      { kind: 'proposal', incidentId, service: 'checkout', proposal: 'rollback-rollout' },
-      { requestId, by, reason: 'roll back', proposal: 'rollback-rollout' },
-    ),
+    await signedApproval(incident, 'rollback-rollout', { requestId, by, reason: 'roll back' }),
   );
   return requestId;
 }
@@ -205,7 +201,7 @@ describe('a Temporal server restarted on its database mid-incident', () => {
   it('loses nothing: the same incident and proposal after the restart, and approval still works', async () => {
     const address = server.address;
     const client = await namespaceClient('default', address);
-    const worker = await startWorker(world, 'default', 1_000, address);
+    const worker = await startWorker(world, 'default', { address });
     const running = worker.run();
     try {
       await new Promise((r) => setTimeout(r, 4_000));

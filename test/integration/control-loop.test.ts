@@ -39,7 +39,7 @@ import {
   type ControlLoopWorld,
   type ServiceSetup,
 } from '../support/control-loop';
-import { signed } from '../support/signing';
+import { signed, signedApproval } from '../support/signing';
 
 const NAMESPACE = uniqueId('safedeploy-loop');
 const SERVICES: ServiceSetup[] = [
@@ -200,16 +200,11 @@ describe('an error spike on checkout', () => {
     const outcome = await act(workflowIds.incident('checkout'), async (requestId) =>
       client.workflow.getHandle(workflowIds.incident('checkout')).signal(
         approveSignal,
-        await signed(
-          'approve',
-          {
-            kind: 'proposal',
-            incidentId: opened.incidentId,
-            service: 'checkout',
-            proposal: 'rollback-rollout',
-          },
-          { requestId, by: 'alice', reason: 'roll back 1.9.0', proposal: 'rollback-rollout' },
-        ),
+        await signedApproval(opened, 'rollback-rollout', {
+          requestId,
+          by: 'alice',
+          reason: 'roll back 1.9.0',
+        }),
       ),
     );
     const branch = changeBranch(opened.incidentId, 'rollback-rollout');
@@ -452,11 +447,7 @@ describe('a burn while the canary is in progress', () => {
     const blocked = await act(workflowIds.incident('cart'), async (requestId) =>
       cart().signal(
         approveSignal,
-        await signed(
-          'approve',
-          { kind: 'proposal', incidentId: opened.incidentId, service: 'cart', proposal: 'block-promotion' },
-          { requestId, by: 'bob', reason: 'stop the canary', proposal: 'block-promotion' },
-        ),
+        await signedApproval(opened, 'block-promotion', { requestId, by: 'bob', reason: 'stop the canary' }),
       ),
     );
     const blockBranch = changeBranch(opened.incidentId, 'block-promotion');
@@ -491,11 +482,7 @@ describe('a burn while the canary is in progress', () => {
         .getHandle(postmortemId)
         .signal(
           approveSignal,
-          await signed(
-            'approve',
-            { kind: 'proposal', incidentId: opened.incidentId, service: 'cart', proposal: 'promote-canary' },
-            { requestId, by: 'alice', reason: 'healthy again', proposal: 'promote-canary' },
-          ),
+          await signedApproval(opened, 'promote-canary', { requestId, by: 'alice', reason: 'healthy again' }),
         ),
     );
     const promoteBranch = changeBranch(opened.incidentId, 'promote-canary');

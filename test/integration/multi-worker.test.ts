@@ -8,8 +8,7 @@ import path from 'node:path';
 import { AUDIT_STREAMS } from '../../src/evidence/streams';
 import { changeBranch } from '../../src/gitops/branch';
 import { postgresStore, type PostgresStore } from '../../src/store/postgres/store';
-import { createSafeDeployWorker } from '../../src/worker/run-worker';
-import { signed, workerSigning } from '../support/signing';
+import { signedApproval } from '../support/signing';
 import {
   approveSignal,
   incidentQuery,
@@ -21,11 +20,11 @@ import {
 import { commitsAhead, remoteBranches } from '../harness/git';
 import { namespaceClient } from '../harness/namespaces';
 import { fileDatabase } from '../harness/postgres';
-import { testTemporalAddress, uniqueId } from '../harness/temporal';
+import { uniqueId } from '../harness/temporal';
 import { waitFor } from '../harness/wait';
 import {
   buildWorld,
-  FAST_TIMINGS,
+  startWorker,
   stopLoop,
   workflowBundlePath,
   type ControlLoopWorld,
@@ -52,19 +51,12 @@ beforeAll(async () => {
   const bundle = await workflowBundlePath();
   workers = await Promise.all(
     REPLICAS.map((identity, i) =>
-      createSafeDeployWorker({
-        temporal: { address: testTemporalAddress(), namespace: NAMESPACE },
-        catalogDir: world.catalogDir,
-        prometheusUrl: world.prometheus.url,
+      // Every replica starts the fleet evaluation; its workflow id keeps it to one.
+      startWorker(world, NAMESPACE, {
         dataDir: path.join(world.dir, identity), // its own git mirror cache
         store: stores[i]!,
         identity,
-        intervalMs: 1_000,
-        timings: FAST_TIMINGS,
-        startEvaluation: true, // every replica tries; the fleet evaluation's id keeps it to one
         workflowBundlePath: bundle,
-        ...workerSigning(),
-        log: () => undefined,
       }),
     ),
   );
@@ -84,21 +76,12 @@ const incident = (service: string) =>
 
 async function approve(service: string, view: IncidentView): Promise<string> {
   const requestId = randomUUID();
-  const target = {
-    kind: 'proposal',
-    incidentId: view.incidentId,
-    service,
-    proposal: 'rollback-rollout',
-  } as const;
-  await client.workflow.getHandle(workflowIds.incident(service)).signal(
-    approveSignal,
-    await signed('approve', target, {
-      requestId,
-      by: 'alice',
-      reason: 'roll back',
-      proposal: 'rollback-rollout',
-    }),
-  );
+  await client.workflow
+    .getHandle(workflowIds.incident(service))
+    .signal(
+      approveSignal,
+      await signedApproval(view, 'rollback-rollout', { requestId, by: 'alice', reason: 'roll back' }),
+    );
   await waitFor(
     async () =>
       (await client.workflow.getHandle(workflowIds.incident(service)).query(outcomeQuery, requestId))?.final,

@@ -12,8 +12,7 @@ import { changeBranch } from '../../src/gitops/branch';
 import { deliverNotifications, type DeliveryDeps } from '../../src/notify/delivery';
 import type { NotificationEvent } from '../../src/notify/events';
 import { loadNotifyConfig, type NotifyConfig } from '../../src/notify/routes';
-import { createSafeDeployWorker } from '../../src/worker/run-worker';
-import { signed, workerSigning } from '../support/signing';
+import { signed, signedApproval } from '../support/signing';
 import {
   acknowledgeSignal,
   approveSignal,
@@ -33,13 +32,13 @@ import {
   type Receiver,
   type Received,
 } from '../harness/receivers';
-import { testTemporalAddress, uniqueId } from '../harness/temporal';
+import { uniqueId } from '../harness/temporal';
 import {
   buildWorld,
   FAST_TIMINGS,
   serviceYaml,
+  startWorker,
   stopLoop,
-  workflowBundlePath,
   type ControlLoopWorld,
 } from '../support/control-loop';
 import { saveHistories } from '../support/record-histories';
@@ -92,19 +91,10 @@ routes:
       serviceYaml('payments', world.repoUrl, '4s'),
   );
   client = await namespaceClient(NAMESPACE);
-  worker = await createSafeDeployWorker({
-    temporal: { address: testTemporalAddress(), namespace: NAMESPACE },
-    catalogDir: world.catalogDir,
-    prometheusUrl: world.prometheus.url,
-    dataDir: world.dataDir,
-    intervalMs: 1_000,
+  worker = await startWorker(world, NAMESPACE, {
     // No reminders during the test: a batch every few seconds would only lengthen it.
     timings: { ...FAST_TIMINGS, postmortemReminderMs: 3_600_000 },
-    startEvaluation: true,
-    workflowBundlePath: await workflowBundlePath(),
     notify: config,
-    ...workerSigning(),
-    log: () => undefined,
   });
   running = worker.run();
 }, 120_000);
@@ -197,11 +187,7 @@ describe('an incident on checkout, notified through Slack, a signed webhook and 
     await act('checkout', async (requestId) =>
       handle.signal(
         approveSignal,
-        await signed(
-          'approve',
-          { kind: 'proposal', incidentId, service: 'checkout', proposal: 'rollback-rollout' },
-          { requestId, by: 'alice', reason: 'roll back', proposal: 'rollback-rollout' },
-        ),
+        await signedApproval(opened, 'rollback-rollout', { requestId, by: 'alice', reason: 'roll back' }),
       ),
     );
     mergeAsReviewer(world.repoUrl, changeBranch(opened.incidentId, 'rollback-rollout'));

@@ -14,7 +14,6 @@ import type { Worker } from '@temporalio/worker';
 import { hashLine, GENESIS_HASH } from '../../src/evidence/chain';
 import { writeHeadFile } from '../../src/evidence/audit-head';
 import { changeBranch } from '../../src/gitops/branch';
-import { createSafeDeployWorker } from '../../src/worker/run-worker';
 import {
   approveSignal,
   incidentQuery,
@@ -28,13 +27,7 @@ import { namespaceClient } from '../harness/namespaces';
 import { testTemporalAddress, uniqueId } from '../harness/temporal';
 import { waitFor } from '../harness/wait';
 import { runCli } from '../support/cli';
-import {
-  buildWorld,
-  FAST_TIMINGS,
-  stopLoop,
-  workflowBundlePath,
-  type ControlLoopWorld,
-} from '../support/control-loop';
+import { buildWorld, startWorker, stopLoop, type ControlLoopWorld } from '../support/control-loop';
 import { saveHistories } from '../support/record-histories';
 import { signed, testSigning } from '../support/signing';
 import { makeKey, writeAllowedSigners, type TestKey } from '../support/ssh-keys';
@@ -74,18 +67,7 @@ beforeAll(async () => {
     aliceRsa,
   ]);
   client = await namespaceClient(NAMESPACE);
-  worker = await createSafeDeployWorker({
-    temporal: { address: testTemporalAddress(), namespace: NAMESPACE },
-    catalogDir: world.catalogDir,
-    prometheusUrl: world.prometheus.url,
-    dataDir: world.dataDir,
-    intervalMs: 1_000,
-    timings: FAST_TIMINGS,
-    startEvaluation: true,
-    workflowBundlePath: await workflowBundlePath(),
-    allowedSignersFile: allowed,
-    log: () => undefined,
-  });
+  worker = await startWorker(world, NAMESPACE, { allowedSignersFile: allowed });
   running = worker.run();
   api = await startApi(world, NAMESPACE);
   for (const service of ['checkout', 'payments', 'cart']) world.exporter.fastBurn(service);

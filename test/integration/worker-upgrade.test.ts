@@ -7,8 +7,7 @@ import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { changeBranch } from '../../src/gitops/branch';
 import { fileStore } from '../../src/store/file-store';
-import { createSafeDeployWorker } from '../../src/worker/run-worker';
-import { signed, workerSigning } from '../support/signing';
+import { signedApproval } from '../support/signing';
 import type { incidentWorkflow } from '../../workflows';
 import {
   approveSignal,
@@ -19,11 +18,11 @@ import {
 } from '../../workflows/messages';
 import { mergeAsReviewer } from '../harness/git';
 import { namespaceClient } from '../harness/namespaces';
-import { testTemporalAddress, uniqueId } from '../harness/temporal';
+import { uniqueId } from '../harness/temporal';
 import { waitFor } from '../harness/wait';
 import {
   buildWorld,
-  FAST_TIMINGS,
+  startWorker,
   stopLoop,
   workflowBundlePath,
   type ControlLoopWorld,
@@ -65,26 +64,14 @@ afterAll(async () => {
   await stopLoop({ client, world });
 });
 
-const startWorker = async (bundle: string) =>
-  createSafeDeployWorker({
-    temporal: { address: testTemporalAddress(), namespace: NAMESPACE },
-    catalogDir: world.catalogDir,
-    prometheusUrl: world.prometheus.url,
-    dataDir: world.dataDir,
-    store: fileStore(world.dataDir),
-    intervalMs: 1_000,
-    timings: FAST_TIMINGS,
-    startEvaluation: true,
-    workflowBundlePath: bundle,
-    ...workerSigning(),
-    log: () => undefined,
-  });
+const startRelease = (bundle: string) =>
+  startWorker(world, NAMESPACE, { store: fileStore(world.dataDir), workflowBundlePath: bundle });
 const incidentHandle = () =>
   client.workflow.getHandle<typeof incidentWorkflow>(workflowIds.incident('checkout'));
 
 it('an incident opened on the current worker is finished by the next release', async () => {
   // Today's worker opens the incident and proposes a rollback, then is replaced.
-  const current = await startWorker(await workflowBundlePath());
+  const current = await startRelease(await workflowBundlePath());
   const opened = await current.runUntil(async () => {
     // Healthy first, so that the evaluation knows when the service was last healthy.
     await waitFor(
@@ -117,21 +104,12 @@ it('an incident opened on the current worker is finished by the next release', a
   ).rejects.toThrow(/[Nn]ondeterminism/);
 
   // Release 2 takes over: approval, rollback branch, merge, recovery, resolution.
-  const next = await startWorker(guarded.bundlePath);
+  const next = await startRelease(guarded.bundlePath);
   await next.runUntil(async () => {
     const requestId = randomUUID();
     await incidentHandle().signal(
       approveSignal,
-      await signed(
-        'approve',
-        {
-          kind: 'proposal',
-          incidentId: opened.incidentId,
-          service: 'checkout',
-          proposal: 'rollback-rollout',
-        },
-        { requestId, by: 'alice', reason: 'roll back', proposal: 'rollback-rollout' },
-      ),
+      await signedApproval(opened, 'rollback-rollout', { requestId, by: 'alice', reason: 'roll back' }),
     );
     await waitFor(
       async () => (await incidentHandle().query(outcomeQuery, requestId))?.final,

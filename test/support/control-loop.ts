@@ -11,7 +11,7 @@ import type { Worker } from '@temporalio/worker';
 import { fleetQuery, workflowIds } from '../../workflows/messages';
 import { ALERT_WINDOWS } from '../../src/slo/windows';
 import type { PrometheusServer } from '../../src/servers/prometheus-server';
-import { createSafeDeployWorker } from '../../src/worker/run-worker';
+import { createSafeDeployWorker, type WorkerConfig } from '../../src/worker/run-worker';
 import type { IncidentTimings } from '../../workflows/messages';
 import { createBareRepo, seedHistory } from '../harness/git';
 import { startTestExporter, startTestPrometheus, type TestExporter } from '../harness/prometheus';
@@ -227,23 +227,28 @@ export const FAST_TIMINGS: IncidentTimings = {
   postmortemReminderMs: 2_000,
 };
 
+/**
+ * A SafeDeploy worker on the world, as `safedeploy worker` runs it with the test timings and keys;
+ * `overrides` replace any part of its configuration (another Temporal address, bundle, store, ...).
+ */
 export async function startWorker(
   world: ControlLoopWorld,
   namespace: string,
-  intervalMs = 1_000,
-  address = testTemporalAddress(),
+  overrides: Partial<WorkerConfig> & { address?: string } = {},
 ): Promise<Worker> {
+  const { address = testTemporalAddress(), ...config } = overrides;
   return createSafeDeployWorker({
     temporal: { address, namespace },
     catalogDir: world.catalogDir,
     prometheusUrl: world.prometheus.url,
     dataDir: world.dataDir,
-    intervalMs,
+    intervalMs: 1_000,
     timings: FAST_TIMINGS,
     startEvaluation: true,
-    workflowBundlePath: await workflowBundlePath(),
+    workflowBundlePath: config.workflowBundlePath ?? (await workflowBundlePath()),
     ...workerSigning(),
     log: () => undefined,
+    ...config,
   });
 }
 

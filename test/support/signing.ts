@@ -87,3 +87,13 @@ export async function signed<R extends Omit<ActionRequest, 'signedAt' | 'signatu
   const signature = await signMessage(signer, Buffer.from(statementText(statement), 'utf8'));
   return { ...request, signedAt, signature };
 }
+
+/** A signed approval of `proposal` (an id or a type) on an incident, as `safedeploy proposal approve` sends it. */
+export function signedApproval(
+  incident: { incidentId: string; service: string },
+  proposal: string,
+  request: { requestId: string; by: string; reason: string },
+) {
+  const { incidentId, service } = incident;
+  return signed('approve', { kind: 'proposal', incidentId, service, proposal }, { ...request, proposal });
+}
