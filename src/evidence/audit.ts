@@ -124,9 +124,12 @@ async function readTail(file: string, allIds: boolean): Promise<StreamTail> {
   const tail: StreamTail = { size, seq: 0, hash: GENESIS_HASH, eventIds: allIds ? new Set() : undefined };
   if (size === 0) return tail;
   const end = allIds ? undefined : await lastLine(file, size);
-  if (end && end.line.trim() !== '') {
-    const line = JSON.parse(end.line) as AuditLine;
-    return { ...tail, size: end.complete, seq: line.seq, hash: line.hash };
+  if (end) {
+    tail.size = end.complete; // a torn line after it is gone already
+    if (end.line.trim() !== '') {
+      const line = JSON.parse(end.line) as AuditLine;
+      return { ...tail, seq: line.seq, hash: line.hash };
+    }
   }
   const text = await readFile(file, 'utf8');
   const complete = text.lastIndexOf('\n') + 1;
